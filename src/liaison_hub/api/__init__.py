@@ -1,0 +1,1 @@
+"""Shared pieces of the HTTP interfaces: request-scoped sessions, principals and error rendering."""

@@ -1,0 +1,91 @@
+"""create_app(settings): the hub's ASGI application with its API, web interface and error rendering."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from liaison_hub import __version__
+from liaison_hub.api.deps import HubState
+from liaison_hub.audit.api import router as audit_router
+from liaison_hub.config import Environment, Settings
+from liaison_hub.db.engine import create_db_engine, make_session_factory
+from liaison_hub.db.migrate import ensure_current
+from liaison_hub.directory.api import router as directory_router
+from liaison_hub.errors import HubError
+from liaison_hub.policy.levels import parse_classification
+
+API_PREFIX = "/api/v1"
+
+
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "detail": message}, status_code=status, headers=headers)
+
+
+def _auth_headers(status: int) -> dict[str, str] | None:
+    return {"WWW-Authenticate": 'Bearer realm="liaison-hub", Basic realm="liaison-hub"'} if status == 401 else None
+
+
+def install_api_error_handlers(app: FastAPI) -> None:
+    """Render domain and framework errors as JSON: {"error": code, "detail": message}."""
+
+    @app.exception_handler(HubError)
+    async def hub_error(_: Request, exc: HubError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, _auth_headers(exc.status))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()
+        ]
+        return JSONResponse({"error": "invalid_input", "detail": problems}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, "http_error", str(exc.detail), _auth_headers(exc.status_code))
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the application; the database must already be at the current schema."""
+    engine = create_db_engine(settings.effective_database_url, echo=settings.sql_echo)
+    ensure_current(engine)
+    state = HubState(
+        settings=settings,
+        session_factory=make_session_factory(engine),
+        accreditation=parse_classification(settings.accreditation),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title=settings.hub_name, version=__version__, lifespan=lifespan,
+        docs_url=f"{API_PREFIX}/docs", openapi_url=f"{API_PREFIX}/openapi.json", redoc_url=None,
+    )
+    app.state.hub = state
+    app.add_middleware(
+        SessionMiddleware, secret_key=settings.secret_key, session_cookie="liaison_session",
+        max_age=settings.session_max_age, same_site="lax",
+        https_only=settings.environment is Environment.production,
+    )
+    install_api_error_handlers(app)
+    app.include_router(directory_router, prefix=API_PREFIX)
+    app.include_router(audit_router, prefix=API_PREFIX)
+    _mount_web(app)
+    return app
+
+
+def _mount_web(app: FastAPI) -> None:
+    try:
+        from liaison_hub.web import install
+    except ImportError:  # pragma: no cover - the web package is part of the distribution
+        return
+    install(app)

@@ -1,0 +1,51 @@
+"""JSON API for the audit trail (admins only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict
+
+from liaison_hub.api.deps import Admin, DbSession
+from liaison_hub.audit import repository as repo
+from liaison_hub.audit.service import verify
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+class AuditEntryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    source: str
+    details: dict[str, Any]
+    hash: str
+
+
+class VerificationRead(BaseModel):
+    ok: bool
+    checked: int
+    first_bad_seq: int | None
+    reason: str
+
+
+@router.get("", response_model=list[AuditEntryRead])
+def list_entries(
+    session: DbSession, _: Admin, before: int | None = Query(None, ge=1), limit: int = Query(50, ge=1, le=500)
+) -> list[AuditEntryRead]:
+    """Newest entries first; page with ``before`` = the last seq seen."""
+    return [AuditEntryRead.model_validate(e) for e in repo.latest(session, before=before, limit=limit)]
+
+
+@router.get("/verify", response_model=VerificationRead)
+def verify_chain(session: DbSession, _: Admin) -> VerificationRead:
+    result = verify(session)
+    return VerificationRead(ok=result.ok, checked=result.checked, first_bad_seq=result.first_bad_seq,
+                            reason=result.reason)

@@ -1,0 +1,116 @@
+"""Append to and verify the hash-chained audit log. Appends happen in the caller's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from liaison_hub.db.types import utcnow
+from liaison_hub.models import AuditEntry, AuditHead
+from liaison_hub.policy.principal import Actor
+
+GENESIS = "0" * 64
+VERIFY_BATCH = 5000
+
+
+def _digest(entry: AuditEntry) -> str:
+    body = orjson.dumps(
+        [
+            entry.seq,
+            entry.at.isoformat(timespec="microseconds"),
+            entry.actor,
+            entry.action,
+            entry.entity_type,
+            entry.entity_id,
+            entry.source,
+            entry.details,
+            entry.prev_hash,
+        ],
+        option=orjson.OPT_SORT_KEYS,
+    )
+    return hashlib.sha256(body).hexdigest()
+
+
+def _advance_head(session: Session) -> tuple[int, str]:
+    # Writing the head row first takes the write lock (a row lock on PostgreSQL), so appends never fork.
+    row = session.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.last_hash)
+    ).one_or_none()
+    if row is None:
+        session.add(AuditHead(id=1, seq=1, last_hash=GENESIS))
+        session.flush()
+        return 1, GENESIS
+    return int(row[0]), str(row[1])
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry: who, when, what, from where."""
+    seq, prev_hash = _advance_head(session)
+    entry = AuditEntry(
+        seq=seq,
+        at=utcnow(),
+        actor=actor.name,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        source=actor.source,
+        details=orjson.loads(orjson.dumps(details or {}, default=str)),
+        prev_hash=prev_hash,
+    )
+    entry.hash = _digest(entry)
+    session.add(entry)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=entry.hash))
+    return entry
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+
+def _entries(session: Session) -> Iterator[AuditEntry]:
+    last = 0
+    while True:
+        batch = session.scalars(
+            select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(VERIFY_BATCH)
+        ).all()
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].seq
+        session.expunge_all()
+
+
+def verify(session: Session) -> Verification:
+    """Walk the chain: every entry must hash to its stored hash and link to its predecessor without gaps."""
+    expected_seq, prev_hash, checked = 1, GENESIS, 0
+    for entry in _entries(session):
+        if entry.seq != expected_seq:
+            return Verification(False, checked, expected_seq, f"entry {expected_seq} is missing")
+        if entry.prev_hash != prev_hash:
+            return Verification(False, checked, entry.seq, "link to the previous entry is broken")
+        if _digest(entry) != entry.hash:
+            return Verification(False, checked, entry.seq, "content does not match its hash")
+        prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != checked or head.last_hash != prev_hash):
+        return Verification(False, checked, checked + 1, f"entries after {checked} are missing")
+    return Verification(True, checked)

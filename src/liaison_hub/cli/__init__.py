@@ -1,0 +1,1 @@
+"""The ``liaison`` command line: thin Typer commands over the same services."""

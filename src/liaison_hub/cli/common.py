@@ -1,0 +1,80 @@
+"""What every CLI command shares: settings, one transaction, the CLI actor, and error rendering."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from liaison_hub.config import Settings, get_settings
+from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
+from liaison_hub.db.migrate import ensure_current
+from liaison_hub.errors import HubError
+from liaison_hub.policy.levels import Level, parse_classification
+from liaison_hub.policy.principal import SYSTEM, Actor
+
+console = Console()
+errors = Console(stderr=True)
+
+
+@dataclass(frozen=True)
+class CliContext:
+    settings: Settings
+    session: Session
+    actor: Actor
+
+    @property
+    def accreditation(self) -> Level:
+        return parse_classification(self.settings.accreditation)
+
+
+def cli_actor() -> Actor:
+    """Commands run on the hub's own machine act with full rights, audited under the OS user's name."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return Actor(replace(SYSTEM, username=f"cli:{name}"), source="cli")
+
+
+def load_settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        fail(f"invalid settings: {format_validation(exc)}")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def format_validation(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()
+    )
+
+
+@contextmanager
+def transaction() -> Iterator[CliContext]:
+    """One transaction for the command; domain errors become a message on stderr and exit code 1."""
+    settings = load_settings()
+    try:
+        engine = create_db_engine(settings.effective_database_url)
+        ensure_current(engine)
+        with session_scope(make_session_factory(engine)) as session:
+            yield CliContext(settings=settings, session=session, actor=cli_actor())
+    except HubError as exc:
+        fail(exc.message)
+    except ValidationError as exc:
+        fail(format_validation(exc))
+    finally:
+        if "engine" in locals():
+            engine.dispose()

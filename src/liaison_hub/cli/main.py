@@ -1,0 +1,150 @@
+"""Entry point of the ``liaison`` command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+
+from liaison_hub.audit import repository as audit_repo
+from liaison_hub.audit.service import verify
+from liaison_hub.cli.common import cli_actor, console, fail, load_settings, transaction
+from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_app, user_app
+from liaison_hub.config import Settings
+from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
+from liaison_hub.db.migrate import current, heads, upgrade
+from liaison_hub.directory.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo, seed_reference_data
+from liaison_hub.errors import HubError
+
+app = typer.Typer(name="liaison", help="Liaison Hub: marked sharing, TAXII 2.1 and consultations.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(nation_app, name="nation")
+app.add_typer(grouping_app, name="grouping")
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+
+
+def _upgrade(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        upgrade(settings.effective_database_url)
+    except OperationalError as exc:
+        fail(f"cannot reach the database: {exc.orig}")
+
+
+def _initialise(settings: Settings, *, demo: bool) -> str | None:
+    """Bring the schema up to date and load reference data (and the demo office); returns a demo token."""
+    _upgrade(settings)
+    engine = create_db_engine(settings.effective_database_url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            actor = cli_actor()
+            seed_reference_data(session, actor)
+            return seed_demo(session, actor, secret_key=settings.secret_key) if demo else None
+    except HubError as exc:
+        fail(exc.message)
+    finally:
+        engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    settings = load_settings()
+    _upgrade(settings)
+    console.print(f"database at {', '.join(sorted(heads(settings.effective_database_url)))}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's schema revision and whether it is up to date."""
+    settings = load_settings()
+    engine = create_db_engine(settings.effective_database_url)
+    have, want = current(engine), heads(settings.effective_database_url)
+    engine.dispose()
+    console.print(f"database: {', '.join(sorted(have)) or '(empty)'}; code: {', '.join(sorted(want))}")
+    if have != want:
+        fail("the database is not up to date: run 'liaison db upgrade'")
+
+
+@app.command()
+def init(demo: Annotated[bool, typer.Option(help="Also create the demo liaison office.")] = False) -> None:
+    """Create or upgrade the database and load reference data (nations, ALLIANCE, AP4)."""
+    settings = load_settings()
+    token = _initialise(settings, demo=demo)
+    console.print(f"hub ready at {settings.effective_database_url}")
+    if token:
+        console.print(f"demo API token for analyst-jp: {token}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
+) -> None:
+    """Serve the hub (the database must be up to date)."""
+    settings = load_settings()
+    _serve(settings, host=host, port=port, workers=workers)
+
+
+def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
+    from liaison_hub.app import create_app
+
+    try:
+        application = create_app(settings)
+    except HubError as exc:
+        fail(exc.message)
+    if workers > 1:
+        fail("several workers need 'uvicorn liaison_hub.asgi:app --workers N' against PostgreSQL")
+    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Set up the demo liaison office on the embedded database and serve it."""
+    settings = load_settings()
+    token = _initialise(settings, demo=True)
+    url = f"http://{host}:{port}"
+    console.rule("[bold]Liaison Hub demo")
+    console.print(f"web interface:  {url}/")
+    console.print(f"API docs:       {url}/api/v1/docs")
+    console.print(f"sign in as any of: {', '.join(u.username for u in DEMO_USERS)}")
+    console.print(f"password:       {DEMO_PASSWORD}")
+    if token:
+        console.print(f"API token of analyst-jp (shown once): {token}")
+    console.rule()
+    _serve(settings, host=host, port=port)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exits non-zero and names the first bad entry if any row was changed."""
+    with transaction() as ctx:
+        result = verify(ctx.session)
+    if not result.ok:
+        fail(f"audit chain broken at entry {result.first_bad_seq}: {result.reason} "
+             f"({result.checked} entries verified before it)")
+    console.print(f"audit chain intact: {result.checked} entries")
+
+
+@audit_app.command("log")
+def audit_log(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None:
+    """Show the newest audit entries."""
+    with transaction() as ctx:
+        table = Table("seq", "at (UTC)", "actor", "action", "entity", "source")
+        for e in audit_repo.latest(ctx.session, limit=limit):
+            table.add_row(str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action,
+                          f"{e.entity_type}:{e.entity_id}", e.source)
+        console.print(table)

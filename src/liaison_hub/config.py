@@ -1,0 +1,58 @@
+"""Settings from environment variables prefixed ``LIAISON_``; built once and passed in, never read at import."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-not-a-secret"
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    """Everything the hub needs to know about its deployment."""
+
+    model_config = SettingsConfigDict(env_prefix="LIAISON_", extra="ignore")
+
+    environment: Environment = Environment.development
+    data_dir: Path = Field(default=Path("var"), description="Where the SQLite file and uploads live.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir."
+    )
+    accreditation: str = Field(
+        default="NS", description="Highest classification (nato taxonomy code) this hub may hold."
+    )
+    secret_key: str = PLACEHOLDER_SECRET
+    hub_name: str = "Liaison Hub"
+    allow_anonymous: bool = Field(default=False, description="Serve TLP:CLEAR records to anonymous readers.")
+    session_max_age: int = 8 * 3600
+    sql_echo: bool = False
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment is Environment.production and (
+            self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "LIAISON_SECRET_KEY must be set to a random value of at least 32 characters in production "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'liaison.db').resolve()}"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides taking precedence."""
+    return Settings(**overrides)  # type: ignore[arg-type]

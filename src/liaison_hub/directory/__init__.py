@@ -1,0 +1,1 @@
+"""The directory: nations, groupings, organisations, users, API tokens; who the principal is."""

@@ -1,0 +1,110 @@
+"""Directory queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from liaison_hub.models import ApiToken, Grouping, GroupingMember, Nation, Organisation, User
+
+
+def list_nations(session: Session, *, status: str | None = None, query: str | None = None) -> Sequence[Nation]:
+    stmt = select(Nation).order_by(Nation.code)
+    if status:
+        stmt = stmt.where(Nation.status == status)
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(func.lower(Nation.name).like(like) | func.lower(Nation.code).like(like))
+    return session.scalars(stmt).all()
+
+
+def get_nation(session: Session, code: str) -> Nation | None:
+    return session.get(Nation, code.upper())
+
+
+def existing_nation_codes(session: Session, codes: Sequence[str]) -> set[str]:
+    return set(session.scalars(select(Nation.code).where(Nation.code.in_(codes))))
+
+
+def list_groupings(session: Session) -> Sequence[Grouping]:
+    return session.scalars(
+        select(Grouping).options(selectinload(Grouping.members)).order_by(Grouping.code)
+    ).all()
+
+
+def get_grouping(session: Session, code: str) -> Grouping | None:
+    return session.scalar(
+        select(Grouping).options(selectinload(Grouping.members)).where(Grouping.code == code.upper())
+    )
+
+
+def grouping_members(session: Session) -> dict[str, frozenset[str]]:
+    rows = session.execute(
+        select(Grouping.code, GroupingMember.nation_code).join(
+            GroupingMember, GroupingMember.grouping_id == Grouping.id, isouter=True
+        )
+    ).tuples()
+    members: dict[str, set[str]] = {}
+    for code, nation in rows:
+        members.setdefault(code, set())
+        if nation:
+            members[code].add(nation)
+    return {code: frozenset(nations) for code, nations in members.items()}
+
+
+def list_organisations(session: Session, *, nation_code: str | None = None) -> Sequence[Organisation]:
+    stmt = select(Organisation).order_by(Organisation.nation_code.nulls_first(), Organisation.name)
+    if nation_code:
+        stmt = stmt.where(Organisation.nation_code == nation_code.upper())
+    return session.scalars(stmt).all()
+
+
+def get_organisation(session: Session, ref: str | int) -> Organisation | None:
+    """Find an organisation by id or by short name."""
+    if isinstance(ref, int) or str(ref).isdigit():
+        return session.get(Organisation, int(ref))
+    return session.scalar(select(Organisation).where(Organisation.short_name == str(ref)))
+
+
+def organisation_clash(session: Session, *, name: str, short_name: str, exclude_id: int | None = None) -> bool:
+    stmt = select(Organisation.id).where((Organisation.name == name) | (Organisation.short_name == short_name))
+    if exclude_id is not None:
+        stmt = stmt.where(Organisation.id != exclude_id)
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def list_users(session: Session, *, organisation_id: int | None = None) -> Sequence[User]:
+    stmt = select(User).options(selectinload(User.organisation)).order_by(User.username)
+    if organisation_id is not None:
+        stmt = stmt.where(User.organisation_id == organisation_id)
+    return session.scalars(stmt).all()
+
+
+def get_user(session: Session, username: str) -> User | None:
+    return session.scalar(
+        select(User).options(selectinload(User.organisation)).where(User.username == username)
+    )
+
+
+def get_user_by_id(session: Session, user_id: int) -> User | None:
+    return session.scalar(select(User).options(selectinload(User.organisation)).where(User.id == user_id))
+
+
+def find_token(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .options(selectinload(User.organisation))
+        .where(ApiToken.token_hash == token_hash)
+    ).tuples().one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+def list_tokens(session: Session, user_id: int) -> Sequence[ApiToken]:
+    return session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
+
+
+def get_token(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)

@@ -1,0 +1,33 @@
+"""All SQLAlchemy tables; importing this module registers every table on ``Base.metadata``."""
+
+from liaison_hub.models.audit import AuditEntry, AuditHead
+from liaison_hub.models.base import Base
+from liaison_hub.models.directory import ApiToken, Grouping, GroupingMember, Nation, Organisation, User
+from liaison_hub.models.policy import (
+    SHAREABLE_TABLES,
+    Audience,
+    AudienceGrouping,
+    AudienceNation,
+    AudienceRecipient,
+    Shareable,
+    register_shareable,
+)
+
+__all__ = [
+    "SHAREABLE_TABLES",
+    "ApiToken",
+    "Audience",
+    "AudienceGrouping",
+    "AudienceNation",
+    "AudienceRecipient",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "Grouping",
+    "GroupingMember",
+    "Nation",
+    "Organisation",
+    "Shareable",
+    "User",
+    "register_shareable",
+]

@@ -1,0 +1,31 @@
+"""The marking and releasability policy: markings, audiences, and the one access filter ``readable``."""
+
+from liaison_hub.policy.audiences import audience_for, check_marking, marking_of
+from liaison_hub.policy.filter import readable, visible_audiences
+from liaison_hub.policy.levels import TLP, Level, classification_levels, parse_classification, parse_tlp
+from liaison_hub.policy.marking import Marking
+from liaison_hub.policy.principal import ANONYMOUS, SYSTEM, SYSTEM_ACTOR, Actor, Principal, Role, Scope
+from liaison_hub.policy.reference import DirectoryView, may_read
+
+__all__ = [
+    "ANONYMOUS",
+    "SYSTEM",
+    "SYSTEM_ACTOR",
+    "TLP",
+    "Actor",
+    "DirectoryView",
+    "Level",
+    "Marking",
+    "Principal",
+    "Role",
+    "Scope",
+    "audience_for",
+    "check_marking",
+    "classification_levels",
+    "marking_of",
+    "may_read",
+    "parse_classification",
+    "parse_tlp",
+    "readable",
+    "visible_audiences",
+]
