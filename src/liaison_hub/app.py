@@ -41,9 +41,7 @@ def install_api_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()
-        ]
+        problems = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
         return JSONResponse({"error": "invalid_input", "detail": problems}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
@@ -67,13 +65,20 @@ def create_app(settings: Settings) -> FastAPI:
         engine.dispose()
 
     app = FastAPI(
-        title=settings.hub_name, version=__version__, lifespan=lifespan,
-        docs_url=f"{API_PREFIX}/docs", openapi_url=f"{API_PREFIX}/openapi.json", redoc_url=None,
+        title=settings.hub_name,
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=f"{API_PREFIX}/docs",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        redoc_url=None,
     )
     app.state.hub = state
     app.add_middleware(
-        SessionMiddleware, secret_key=settings.secret_key, session_cookie="liaison_session",
-        max_age=settings.session_max_age, same_site="lax",
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="liaison_session",
+        max_age=settings.session_max_age,
+        same_site="lax",
         https_only=settings.environment is Environment.production,
     )
     install_api_error_handlers(app)

@@ -23,9 +23,7 @@ class Settings(BaseSettings):
 
     environment: Environment = Environment.development
     data_dir: Path = Field(default=Path("var"), description="Where the SQLite file and uploads live.")
-    database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir."
-    )
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir.")
     accreditation: str = Field(
         default="NS", description="Highest classification (nato taxonomy code) this hub may hold."
     )

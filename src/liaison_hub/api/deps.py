@@ -73,8 +73,9 @@ def optional_principal(request: Request, session: DbSession, state: State) -> Pr
     credentials = _credentials(request)
     if credentials is not None:
         username, token = credentials
-        return authenticate_token(session, token, secret_key=state.settings.secret_key,
-                                  accreditation=state.accreditation, username=username)
+        return authenticate_token(
+            session, token, secret_key=state.settings.secret_key, accreditation=state.accreditation, username=username
+        )
     user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
     if isinstance(user_id, int):
         try:

@@ -47,5 +47,6 @@ def list_entries(
 @router.get("/verify", response_model=VerificationRead)
 def verify_chain(session: DbSession, _: Admin) -> VerificationRead:
     result = verify(session)
-    return VerificationRead(ok=result.ok, checked=result.checked, first_bad_seq=result.first_bad_seq,
-                            reason=result.reason)
+    return VerificationRead(
+        ok=result.ok, checked=result.checked, first_bad_seq=result.first_bad_seq, reason=result.reason
+    )

@@ -40,7 +40,9 @@ def _digest(entry: AuditEntry) -> str:
 def _advance_head(session: Session) -> tuple[int, str]:
     # Writing the head row first takes the write lock (a row lock on PostgreSQL), so appends never fork.
     row = session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
         .returning(AuditHead.seq, AuditHead.last_hash)
     ).one_or_none()
     if row is None:

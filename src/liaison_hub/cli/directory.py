@@ -66,13 +66,15 @@ def grouping_list() -> None:
 
 @grouping_app.command("create")
 def grouping_create(
-    code: str, name: str,
+    code: str,
+    name: str,
     member: Annotated[list[str] | None, typer.Option("--member", "-m", help="Nation code; repeat.")] = None,
 ) -> None:
     """Create a grouping."""
     with transaction() as ctx:
-        g = service.create_grouping(ctx.session, ctx.actor,
-                                    data=GroupingCreate(code=code, name=name, members=member or []))
+        g = service.create_grouping(
+            ctx.session, ctx.actor, data=GroupingCreate(code=code, name=name, members=member or [])
+        )
         console.print(f"created grouping {g.code} with {len(g.members)} members")
 
 
@@ -110,8 +112,9 @@ def org_add(
 ) -> None:
     """Add an organisation."""
     with transaction() as ctx:
-        o = service.create_organisation(ctx.session, ctx.actor,
-                                        data=OrganisationCreate(name=name, short_name=short_name, nation_code=nation))
+        o = service.create_organisation(
+            ctx.session, ctx.actor, data=OrganisationCreate(name=name, short_name=short_name, nation_code=nation)
+        )
         console.print(f"created organisation {o.short_name} (id {o.id})")
 
 
@@ -123,8 +126,9 @@ def org_update(
 ) -> None:
     """Rename an organisation (by id or short name)."""
     with transaction() as ctx:
-        o = service.update_organisation(ctx.session, ctx.actor, ref=ref,
-                                        data=OrganisationUpdate(name=name, short_name=short_name))
+        o = service.update_organisation(
+            ctx.session, ctx.actor, ref=ref, data=OrganisationUpdate(name=name, short_name=short_name)
+        )
         console.print(f"updated organisation {o.short_name} (id {o.id})")
 
 
@@ -134,8 +138,14 @@ def user_list() -> None:
     with transaction() as ctx:
         table = _table("username", "name", "organisation", "roles", "clearance", "active")
         for u in repo.list_users(ctx.session):
-            table.add_row(u.username, u.display_name, u.organisation.short_name, ", ".join(u.roles),
-                          u.clearance, "yes" if u.is_active else "no")
+            table.add_row(
+                u.username,
+                u.display_name,
+                u.organisation.short_name,
+                ", ".join(u.roles),
+                u.clearance,
+                "yes" if u.is_active else "no",
+            )
         console.print(table)
 
 
@@ -153,9 +163,20 @@ def user_add(
     """Add a user."""
     secret = typer.prompt("Password", hide_input=True, confirmation_prompt=True) if password else None
     with transaction() as ctx:
-        u = service.create_user(ctx.session, ctx.actor, data=UserCreate(
-            username=username, display_name=name, organisation=org, roles=role or [Role.reader],
-            clearance=clearance, timezone=timezone, email=email, password=secret))
+        u = service.create_user(
+            ctx.session,
+            ctx.actor,
+            data=UserCreate(
+                username=username,
+                display_name=name,
+                organisation=org,
+                roles=role or [Role.reader],
+                clearance=clearance,
+                timezone=timezone,
+                email=email,
+                password=secret,
+            ),
+        )
         console.print(f"created user {u.username} in {u.organisation.short_name}")
 
 
@@ -171,8 +192,12 @@ def user_update(
     """Change a user's roles, clearance, time zone, state or password."""
     secret = typer.prompt("New password", hide_input=True, confirmation_prompt=True) if password else None
     with transaction() as ctx:
-        u = service.update_user(ctx.session, ctx.actor, username=username, data=UserUpdate(
-            roles=role, clearance=clearance, timezone=timezone, is_active=active, password=secret))
+        u = service.update_user(
+            ctx.session,
+            ctx.actor,
+            username=username,
+            data=UserUpdate(roles=role, clearance=clearance, timezone=timezone, is_active=active, password=secret),
+        )
         console.print(f"updated user {u.username}")
 
 
@@ -186,8 +211,12 @@ def token_create(
     """Create an API token; it is printed once and never shown again."""
     with transaction() as ctx:
         row, token = service.create_token(
-            ctx.session, ctx.actor, username=user, secret_key=ctx.settings.secret_key,
-            data=TokenCreate(name=name, scopes=scope or [Scope.read], expires_in_days=expires_days))
+            ctx.session,
+            ctx.actor,
+            username=user,
+            secret_key=ctx.settings.secret_key,
+            data=TokenCreate(name=name, scopes=scope or [Scope.read], expires_in_days=expires_days),
+        )
         console.print(f"token {row.id} for {user}, scopes {', '.join(row.scopes)}, expires {row.expires_at:%Y-%m-%d}")
         console.print("store it now; it is not shown again:")
         typer.echo(token)
@@ -199,8 +228,15 @@ def token_list(user: Annotated[str, typer.Option("--user")]) -> None:
     with transaction() as ctx:
         table = _table("id", "name", "prefix", "scopes", "expires", "revoked", "last used")
         for t in repo.list_tokens(ctx.session, service.user(ctx.session, user).id):
-            table.add_row(str(t.id), t.name, t.prefix, ", ".join(t.scopes), f"{t.expires_at or '-'}",
-                          f"{t.revoked_at or '-'}", f"{t.last_used_at or '-'}")
+            table.add_row(
+                str(t.id),
+                t.name,
+                t.prefix,
+                ", ".join(t.scopes),
+                f"{t.expires_at or '-'}",
+                f"{t.revoked_at or '-'}",
+                f"{t.last_used_at or '-'}",
+            )
         console.print(table)
 
 

@@ -19,8 +19,12 @@ from liaison_hub.db.migrate import current, heads, upgrade
 from liaison_hub.directory.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo, seed_reference_data
 from liaison_hub.errors import HubError
 
-app = typer.Typer(name="liaison", help="Liaison Hub: marked sharing, TAXII 2.1 and consultations.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    name="liaison",
+    help="Liaison Hub: marked sharing, TAXII 2.1 and consultations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -134,8 +138,10 @@ def audit_verify() -> None:
     with transaction() as ctx:
         result = verify(ctx.session)
     if not result.ok:
-        fail(f"audit chain broken at entry {result.first_bad_seq}: {result.reason} "
-             f"({result.checked} entries verified before it)")
+        fail(
+            f"audit chain broken at entry {result.first_bad_seq}: {result.reason} "
+            f"({result.checked} entries verified before it)"
+        )
     console.print(f"audit chain intact: {result.checked} entries")
 
 
@@ -145,6 +151,7 @@ def audit_log(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None
     with transaction() as ctx:
         table = Table("seq", "at (UTC)", "actor", "action", "entity", "source")
         for e in audit_repo.latest(ctx.session, limit=limit):
-            table.add_row(str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action,
-                          f"{e.entity_type}:{e.entity_id}", e.source)
+            table.add_row(
+                str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, f"{e.entity_type}:{e.entity_id}", e.source
+            )
         console.print(table)

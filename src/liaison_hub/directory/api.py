@@ -37,9 +37,15 @@ def grouping_read(group: Grouping) -> GroupingRead:
 
 def user_read(account: User) -> UserRead:
     return UserRead(
-        id=account.id, username=account.username, display_name=account.display_name, email=account.email,
-        organisation=account.organisation.short_name, nation_code=account.organisation.nation_code,
-        roles=account.roles, clearance=account.clearance, timezone=account.timezone,  # type: ignore[arg-type]
+        id=account.id,
+        username=account.username,
+        display_name=account.display_name,
+        email=account.email,
+        organisation=account.organisation.short_name,
+        nation_code=account.organisation.nation_code,
+        roles=account.roles,
+        clearance=account.clearance,
+        timezone=account.timezone,
         is_active=account.is_active,
     )
 
@@ -48,8 +54,12 @@ def user_read(account: User) -> UserRead:
 def me(session: DbSession, principal: CurrentPrincipal) -> MeRead:
     """The signed-in user's own profile, with the scopes in force for this request."""
     account = service.user(session, principal.username)
-    return MeRead(**user_read(account).model_dump(), organisation_name=account.organisation.name,
-                  scopes=sorted(principal.scopes), auth=principal.kind)
+    return MeRead(
+        **user_read(account).model_dump(),
+        organisation_name=account.organisation.name,
+        scopes=sorted(principal.scopes),
+        auth=principal.kind,
+    )
 
 
 @router.get("/nations", response_model=list[NationRead])
@@ -119,9 +129,7 @@ def get_organisation(ref: str, session: DbSession, _: Reader) -> OrganisationRea
 
 
 @router.patch("/organisations/{ref}", response_model=OrganisationRead)
-def update_organisation(
-    ref: str, data: OrganisationUpdate, session: DbSession, actor: Admin
-) -> OrganisationRead:
+def update_organisation(ref: str, data: OrganisationUpdate, session: DbSession, actor: Admin) -> OrganisationRead:
     return OrganisationRead.model_validate(service.update_organisation(session, actor, ref=ref, data=data))
 
 
@@ -151,12 +159,11 @@ def list_tokens(username: str, session: DbSession, actor: Admin) -> list[TokenRe
 
 
 @router.post("/users/{username}/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
-def create_token(
-    username: str, data: TokenCreate, session: DbSession, actor: Admin, state: State
-) -> TokenCreated:
+def create_token(username: str, data: TokenCreate, session: DbSession, actor: Admin, state: State) -> TokenCreated:
     """Create a token for any user; the token is in this response only."""
-    row, token = service.create_token(session, actor, username=username, data=data,
-                                      secret_key=state.settings.secret_key)
+    row, token = service.create_token(
+        session, actor, username=username, data=data, secret_key=state.settings.secret_key
+    )
     return TokenCreated(**TokenRead.model_validate(row).model_dump(), token=token)
 
 
@@ -170,9 +177,13 @@ def create_my_token(
     request: Request, data: TokenCreate, session: DbSession, principal: CurrentPrincipal, state: State
 ) -> TokenCreated:
     """Create a token for yourself, with at most the scopes your roles allow."""
-    row, token = service.create_token(session, Actor(principal, client_source(request)),
-                                      username=principal.username, data=data,
-                                      secret_key=state.settings.secret_key)
+    row, token = service.create_token(
+        session,
+        Actor(principal, client_source(request)),
+        username=principal.username,
+        data=data,
+        secret_key=state.settings.secret_key,
+    )
     return TokenCreated(**TokenRead.model_validate(row).model_dump(), token=token)
 
 

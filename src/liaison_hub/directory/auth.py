@@ -51,8 +51,9 @@ def authenticate_token(
         raise Unauthenticated()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
         row.last_used_at = now
-    return principal_for(user, scopes=frozenset(Scope(s) for s in row.scopes), accreditation=accreditation,
-                         kind="token")
+    return principal_for(
+        user, scopes=frozenset(Scope(s) for s in row.scopes), accreditation=accreditation, kind="token"
+    )
 
 
 def authenticate_password(session: Session, username: str, password: str) -> User:

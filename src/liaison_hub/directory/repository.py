@@ -29,15 +29,11 @@ def existing_nation_codes(session: Session, codes: Sequence[str]) -> set[str]:
 
 
 def list_groupings(session: Session) -> Sequence[Grouping]:
-    return session.scalars(
-        select(Grouping).options(selectinload(Grouping.members)).order_by(Grouping.code)
-    ).all()
+    return session.scalars(select(Grouping).options(selectinload(Grouping.members)).order_by(Grouping.code)).all()
 
 
 def get_grouping(session: Session, code: str) -> Grouping | None:
-    return session.scalar(
-        select(Grouping).options(selectinload(Grouping.members)).where(Grouping.code == code.upper())
-    )
+    return session.scalar(select(Grouping).options(selectinload(Grouping.members)).where(Grouping.code == code.upper()))
 
 
 def grouping_members(session: Session) -> dict[str, frozenset[str]]:
@@ -45,7 +41,7 @@ def grouping_members(session: Session) -> dict[str, frozenset[str]]:
         select(Grouping.code, GroupingMember.nation_code).join(
             GroupingMember, GroupingMember.grouping_id == Grouping.id, isouter=True
         )
-    ).tuples()
+    )
     members: dict[str, set[str]] = {}
     for code, nation in rows:
         members.setdefault(code, set())
@@ -83,9 +79,7 @@ def list_users(session: Session, *, organisation_id: int | None = None) -> Seque
 
 
 def get_user(session: Session, username: str) -> User | None:
-    return session.scalar(
-        select(User).options(selectinload(User.organisation)).where(User.username == username)
-    )
+    return session.scalar(select(User).options(selectinload(User.organisation)).where(User.username == username))
 
 
 def get_user_by_id(session: Session, user_id: int) -> User | None:
@@ -98,7 +92,7 @@ def find_token(session: Session, token_hash: str) -> tuple[ApiToken, User] | Non
         .join(User, User.id == ApiToken.user_id)
         .options(selectinload(User.organisation))
         .where(ApiToken.token_hash == token_hash)
-    ).tuples().one_or_none()
+    ).one_or_none()
     return None if row is None else (row[0], row[1])
 
 

@@ -15,10 +15,40 @@ from liaison_hub.models import Nation
 from liaison_hub.policy.principal import Actor, Role, Scope
 
 # The alliance's 32 members and the Indo-Pacific partners (ISO 3166-1 alpha-3), as of 2024.
-ALLIANCE_MEMBERS = (
-    "ALB BEL BGR CAN HRV CZE DNK EST FIN FRA DEU GRC HUN ISL ITA LVA LTU LUX MNE NLD MKD NOR POL PRT ROU "
-    "SVK SVN ESP SWE TUR GBR USA"
-).split()
+ALLIANCE_MEMBERS = [
+    "ALB",
+    "BEL",
+    "BGR",
+    "CAN",
+    "HRV",
+    "CZE",
+    "DNK",
+    "EST",
+    "FIN",
+    "FRA",
+    "DEU",
+    "GRC",
+    "HUN",
+    "ISL",
+    "ITA",
+    "LVA",
+    "LTU",
+    "LUX",
+    "MNE",
+    "NLD",
+    "MKD",
+    "NOR",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "ESP",
+    "SWE",
+    "TUR",
+    "GBR",
+    "USA",
+]
 AP4 = ("AUS", "JPN", "KOR", "NZL")
 DEMO_PASSWORD = "liaison-demo-2026"
 
@@ -37,11 +67,20 @@ def seed_reference_data(session: Session, actor: Actor) -> bool:
         for country in pycountry.countries
     )
     session.flush()
-    service.create_grouping(session, actor, data=GroupingCreate(
-        code="ALLIANCE", name="The alliance (all member nations)", members=list(ALLIANCE_MEMBERS)))
-    service.create_grouping(session, actor, data=GroupingCreate(
-        code="AP4", name="Indo-Pacific partners (Australia, Japan, Republic of Korea, New Zealand)",
-        members=list(AP4)))
+    service.create_grouping(
+        session,
+        actor,
+        data=GroupingCreate(code="ALLIANCE", name="The alliance (all member nations)", members=list(ALLIANCE_MEMBERS)),
+    )
+    service.create_grouping(
+        session,
+        actor,
+        data=GroupingCreate(
+            code="AP4",
+            name="Indo-Pacific partners (Australia, Japan, Republic of Korea, New Zealand)",
+            members=list(AP4),
+        ),
+    )
     return True
 
 
@@ -62,8 +101,7 @@ DEMO_ORGANISATIONS = (
     OrganisationCreate(name="Japan National Cyber Coordination Centre", short_name="JPN-NCC", nation_code="JPN"),
     OrganisationCreate(name="Australian Cyber Security Centre", short_name="AUS-CSC", nation_code="AUS"),
     OrganisationCreate(name="Korea National Cyber Security Center", short_name="KOR-NCSC", nation_code="KOR"),
-    OrganisationCreate(name="New Zealand National Cyber Security Centre", short_name="NZL-NCSC",
-                       nation_code="NZL"),
+    OrganisationCreate(name="New Zealand National Cyber Security Centre", short_name="NZL-NCSC", nation_code="NZL"),
     OrganisationCreate(name="Belgian Centre for Cybersecurity", short_name="BEL-CCB", nation_code="BEL"),
 )
 
@@ -85,12 +123,24 @@ def seed_demo(session: Session, actor: Actor, *, secret_key: str) -> str | None:
     for org in DEMO_ORGANISATIONS:
         service.create_organisation(session, actor, data=org)
     for person in DEMO_USERS:
-        service.create_user(session, actor, data=UserCreate(
-            username=person.username, display_name=person.display_name, organisation=person.organisation,
-            roles=list(person.roles), clearance=person.clearance, timezone=person.timezone,
-            password=DEMO_PASSWORD))
+        service.create_user(
+            session,
+            actor,
+            data=UserCreate(
+                username=person.username,
+                display_name=person.display_name,
+                organisation=person.organisation,
+                roles=list(person.roles),
+                clearance=person.clearance,
+                timezone=person.timezone,
+                password=DEMO_PASSWORD,
+            ),
+        )
     _, token = service.create_token(
-        session, actor, username="analyst-jp",
+        session,
+        actor,
+        username="analyst-jp",
         data=TokenCreate(name="demo TAXII client", scopes=[Scope.read, Scope.write], expires_in_days=30),
-        secret_key=secret_key)
+        secret_key=secret_key,
+    )
     return token

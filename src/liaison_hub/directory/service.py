@@ -63,8 +63,14 @@ def set_nation_status(session: Session, actor: Actor, *, code: str, status: Nati
         elif status is not NationStatus.member and row.code in members:
             alliance.members[:] = [m for m in alliance.members if m.nation_code != row.code]
     session.flush()
-    record(session, actor, action="nation.status", entity_type="nation", entity_id=row.code,
-           details={"from": before, "to": status.value})
+    record(
+        session,
+        actor,
+        action="nation.status",
+        entity_type="nation",
+        entity_id=row.code,
+        details={"from": before, "to": status.value},
+    )
     return row
 
 
@@ -85,8 +91,14 @@ def create_grouping(session: Session, actor: Actor, *, data: GroupingCreate) -> 
     group = Grouping(code=data.code, name=data.name, members=[GroupingMember(nation_code=m) for m in members])
     session.add(group)
     session.flush()
-    record(session, actor, action="grouping.create", entity_type="grouping", entity_id=group.code,
-           details={"name": group.name, "members": members})
+    record(
+        session,
+        actor,
+        action="grouping.create",
+        entity_type="grouping",
+        entity_id=group.code,
+        details={"name": group.name, "members": members},
+    )
     return group
 
 
@@ -101,8 +113,7 @@ def update_grouping(session: Session, actor: Actor, *, code: str, data: Grouping
         group.members[:] = [GroupingMember(nation_code=m) for m in members]
         changes["members"] = members
     session.flush()
-    record(session, actor, action="grouping.update", entity_type="grouping", entity_id=group.code,
-           details=changes)
+    record(session, actor, action="grouping.update", entity_type="grouping", entity_id=group.code, details=changes)
     return group
 
 
@@ -118,8 +129,14 @@ def change_grouping_members(
     group.members[:] = [m for m in group.members if m.nation_code not in to_remove]
     group.members.extend(GroupingMember(nation_code=n) for n in sorted(to_add))
     session.flush()
-    record(session, actor, action="grouping.members", entity_type="grouping", entity_id=group.code,
-           details={"added": sorted(to_add), "removed": sorted(to_remove & current)})
+    record(
+        session,
+        actor,
+        action="grouping.members",
+        entity_type="grouping",
+        entity_id=group.code,
+        details={"added": sorted(to_add), "removed": sorted(to_remove & current)},
+    )
     return group
 
 
@@ -142,14 +159,18 @@ def create_organisation(session: Session, actor: Actor, *, data: OrganisationCre
             session.flush()
     except IntegrityError:
         raise Conflict(f"an organisation named {data.name!r} or {data.short_name!r} already exists") from None
-    record(session, actor, action="organisation.create", entity_type="organisation", entity_id=org.id,
-           details=data.model_dump())
+    record(
+        session,
+        actor,
+        action="organisation.create",
+        entity_type="organisation",
+        entity_id=org.id,
+        details=data.model_dump(),
+    )
     return org
 
 
-def update_organisation(
-    session: Session, actor: Actor, *, ref: str | int, data: OrganisationUpdate
-) -> Organisation:
+def update_organisation(session: Session, actor: Actor, *, ref: str | int, data: OrganisationUpdate) -> Organisation:
     require_admin(actor)
     org = organisation(session, ref)
     changes = data.model_dump(exclude_none=True)
@@ -160,8 +181,7 @@ def update_organisation(
     for field, value in changes.items():
         setattr(org, field, value)
     session.flush()
-    record(session, actor, action="organisation.update", entity_type="organisation", entity_id=org.id,
-           details=changes)
+    record(session, actor, action="organisation.update", entity_type="organisation", entity_id=org.id, details=changes)
     return org
 
 
@@ -178,15 +198,27 @@ def create_user(session: Session, actor: Actor, *, data: UserCreate) -> User:
     if repo.get_user(session, data.username) is not None:
         raise Conflict(f"user {data.username!r} already exists")
     account = User(
-        username=data.username, display_name=data.display_name, email=data.email, organisation_id=org.id,
-        roles=[r.value for r in data.roles], clearance=data.clearance, timezone=data.timezone,
-        password_hash=hash_password(data.password) if data.password else None, is_active=True,
+        username=data.username,
+        display_name=data.display_name,
+        email=data.email,
+        organisation_id=org.id,
+        roles=[r.value for r in data.roles],
+        clearance=data.clearance,
+        timezone=data.timezone,
+        password_hash=hash_password(data.password) if data.password else None,
+        is_active=True,
     )
     account.organisation = org
     session.add(account)
     session.flush()
-    record(session, actor, action="user.create", entity_type="user", entity_id=account.username,
-           details=data.model_dump(exclude={"password"}) | {"organisation": org.short_name})
+    record(
+        session,
+        actor,
+        action="user.create",
+        entity_type="user",
+        entity_id=account.username,
+        details=data.model_dump(exclude={"password"}) | {"organisation": org.short_name},
+    )
     return account
 
 
@@ -200,8 +232,7 @@ def update_user(session: Session, actor: Actor, *, username: str, data: UserUpda
         account.password_hash = hash_password(data.password)
         changes["password"] = "changed"
     session.flush()
-    record(session, actor, action="user.update", entity_type="user", entity_id=account.username,
-           details=changes)
+    record(session, actor, action="user.update", entity_type="user", entity_id=account.username, details=changes)
     return account
 
 
@@ -227,15 +258,24 @@ def create_token(
         raise Forbidden(f"the roles of {username} do not allow the scopes: {', '.join(refused)}")
     token = new_token()
     row = ApiToken(
-        user_id=account.id, name=data.name, prefix=token[:8], token_hash=token_digest(token, secret_key),
-        scopes=sorted(s.value for s in data.scopes), created_at=utcnow(),
+        user_id=account.id,
+        name=data.name,
+        prefix=token[:8],
+        token_hash=token_digest(token, secret_key),
+        scopes=sorted(s.value for s in data.scopes),
+        created_at=utcnow(),
         expires_at=utcnow() + timedelta(days=data.expires_in_days) if data.expires_in_days else None,
     )
     session.add(row)
     session.flush()
-    record(session, actor, action="token.create", entity_type="api_token", entity_id=row.id,
-           details={"user": username, "name": data.name, "scopes": row.scopes,
-                    "expires_at": row.expires_at})
+    record(
+        session,
+        actor,
+        action="token.create",
+        entity_type="api_token",
+        entity_id=row.id,
+        details={"user": username, "name": data.name, "scopes": row.scopes, "expires_at": row.expires_at},
+    )
     return row, token
 
 

@@ -36,9 +36,7 @@ def check_marking(marking: Marking, accreditation: Level) -> None:
 
 
 def _resolve_releasable(session: Session, codes: tuple[str, ...]) -> tuple[list[str], list[int]]:
-    groupings = dict(
-        session.execute(select(Grouping.code, Grouping.id).where(Grouping.code.in_(codes))).tuples().all()
-    )
+    groupings = dict(session.execute(select(Grouping.code, Grouping.id).where(Grouping.code.in_(codes))).all())
     nation_codes = [code for code in codes if code not in groupings]
     known = set(session.scalars(select(Nation.code).where(Nation.code.in_(nation_codes))))
     unknown = sorted(set(nation_codes) - known)
@@ -88,9 +86,7 @@ def audience_for(session: Session, marking: Marking, *, accreditation: Level) ->
             session.flush()
             session.add_all(AudienceNation(audience_id=audience.id, nation_code=n) for n in nations)
             session.add_all(AudienceGrouping(audience_id=audience.id, grouping_id=g) for g in grouping_ids)
-            session.add_all(
-                AudienceRecipient(audience_id=audience.id, organisation_id=o) for o in marking.recipients
-            )
+            session.add_all(AudienceRecipient(audience_id=audience.id, organisation_id=o) for o in marking.recipients)
             session.flush()
     except IntegrityError:
         # Another transaction created the same audience first; use theirs.

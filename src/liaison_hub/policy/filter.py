@@ -6,8 +6,14 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 
-from liaison_hub.models import Audience, AudienceGrouping, AudienceNation, AudienceRecipient, Grouping
-from liaison_hub.models import GroupingMember
+from liaison_hub.models import (
+    Audience,
+    AudienceGrouping,
+    AudienceNation,
+    AudienceRecipient,
+    Grouping,
+    GroupingMember,
+)
 from liaison_hub.policy.levels import TLP
 from liaison_hub.policy.principal import Principal
 from liaison_hub.policy.reference import ALLIANCE
@@ -28,9 +34,7 @@ def _within_releasability(principal: Principal) -> ColumnElement[bool]:
         )
     return or_(
         and_(Audience.releasable_empty, Audience.owner_nation_code == nation),
-        exists(
-            select(1).where(AudienceNation.audience_id == Audience.id, AudienceNation.nation_code == nation)
-        ),
+        exists(select(1).where(AudienceNation.audience_id == Audience.id, AudienceNation.nation_code == nation)),
         exists(
             select(1)
             .select_from(AudienceGrouping)
@@ -40,7 +44,7 @@ def _within_releasability(principal: Principal) -> ColumnElement[bool]:
     )
 
 
-def visible_audiences(principal: Principal) -> Select[tuple[int]]:
+def visible_audiences(principal: Principal) -> Select[int]:
     """The ids of the audiences this principal may read, as a subquery (membership is read live)."""
     cleared = Audience.classification_rank <= principal.clearance_rank
     if principal.is_anonymous:
@@ -48,9 +52,7 @@ def visible_audiences(principal: Principal) -> Select[tuple[int]]:
     org = principal.organisation_id
     is_owner = Audience.owner_organisation_id == org if org is not None else false()
     is_recipient: ColumnElement[bool] = (
-        exists(
-            select(1).where(AudienceRecipient.audience_id == Audience.id, AudienceRecipient.organisation_id == org)
-        )
+        exists(select(1).where(AudienceRecipient.audience_id == Audience.id, AudienceRecipient.organisation_id == org))
         if org is not None
         else false()
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from pytaxonomies import Taxonomies
+from pytaxonomies.api import Taxonomies
 
 from liaison_hub.errors import InvalidInput
 
@@ -57,7 +57,8 @@ def classification_levels() -> tuple[Level, ...]:
     predicate = taxonomy.predicates["classification"]
     base = [entry for entry in predicate.entries.values() if "-" not in entry.value]
     return tuple(
-        Level(code=entry.value, name=entry.expanded, rank=rank) for rank, entry in enumerate(reversed(base))
+        Level(code=entry.value, name=entry.expanded or entry.value, rank=rank)
+        for rank, entry in enumerate(reversed(base))
     )
 
 

@@ -45,7 +45,11 @@ class Principal:
 
 
 ANONYMOUS = Principal(
-    username="anonymous", user_id=None, organisation_id=None, nation_code=None, clearance_rank=0,
+    username="anonymous",
+    user_id=None,
+    organisation_id=None,
+    nation_code=None,
+    clearance_rank=0,
     kind="anonymous",
 )
 SYSTEM_ACTOR = "system"
@@ -64,6 +68,12 @@ class Actor:
 
 
 SYSTEM = Principal(
-    username=SYSTEM_ACTOR, user_id=None, organisation_id=None, nation_code=None, clearance_rank=0,
-    roles=frozenset(Role), scopes=frozenset(Scope), kind="system",
+    username=SYSTEM_ACTOR,
+    user_id=None,
+    organisation_id=None,
+    nation_code=None,
+    clearance_rank=0,
+    roles=frozenset(Role),
+    scopes=frozenset(Scope),
+    kind="system",
 )

@@ -1,0 +1,83 @@
+"""Markings at the API edge: what clients send (recipients by short name) and what they get back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liaison_hub.errors import InvalidInput
+from liaison_hub.models import Audience, Organisation
+from liaison_hub.policy.levels import TLP, classification_levels, parse_classification
+from liaison_hub.policy.marking import Marking
+
+
+class MarkingIn(BaseModel):
+    """A marking as a client gives it; the owner is always the caller's organisation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tlp: str = Field(default="amber", examples=["amber"])
+    classification: str = Field(default="NU", examples=["NR"])
+    releasable_to: list[str] = Field(default_factory=list, examples=[["ALLIANCE", "AP4"]])
+    recipients: list[str] = Field(default_factory=list, description="Organisation short names.")
+
+
+class MarkingRead(BaseModel):
+    tlp: str
+    classification: str
+    classification_name: str
+    releasable_to: list[str]
+    recipients: list[str]
+    owner: str | None
+    label: str
+
+
+def resolve_marking(session: Session, spec: MarkingIn, *, owner_organisation_id: int | None) -> Marking:
+    """Turn an API marking into a policy marking, naming unknown recipients in the error."""
+    ids: list[int] = []
+    if spec.recipients:
+        found = dict(
+            session.execute(
+                select(Organisation.short_name, Organisation.id).where(Organisation.short_name.in_(spec.recipients))
+            ).all()
+        )
+        missing = sorted(set(spec.recipients) - set(found))
+        if missing:
+            raise InvalidInput(f"unknown recipient organisations: {', '.join(missing)}")
+        ids = sorted(found.values())
+    return Marking(
+        tlp=spec.tlp,
+        classification=spec.classification,
+        releasable_to=tuple(spec.releasable_to),
+        recipients=tuple(ids),
+        owner_organisation_id=owner_organisation_id,
+    )
+
+
+def marking_read(audience: Audience, organisation_names: dict[int, str]) -> MarkingRead:
+    """Describe an audience for clients; ``organisation_names`` maps ids to short names."""
+    level = parse_classification(audience.classification)
+    label = f"{level.name} // TLP:{audience.tlp.upper()}"
+    if audience.releasable_to:
+        label += " // REL TO " + ", ".join(audience.releasable_to)
+    return MarkingRead(
+        tlp=audience.tlp,
+        classification=level.code,
+        classification_name=level.name,
+        releasable_to=list(audience.releasable_to),
+        recipients=[organisation_names.get(r, str(r)) for r in audience.recipients],
+        owner=organisation_names.get(audience.owner_organisation_id or -1),
+        label=label,
+    )
+
+
+def highest(audiences: Iterable[Audience]) -> tuple[str, TLP]:
+    """The banner of a page: the highest classification and the most restrictive TLP among its records."""
+    rank, tlp = 0, TLP.clear
+    for audience in audiences:
+        rank = max(rank, audience.classification_rank)
+        tlp = max(tlp, TLP(audience.tlp), key=lambda t: t.rank)
+    return classification_levels()[rank].name, tlp
