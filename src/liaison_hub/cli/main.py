@@ -108,7 +108,11 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> Non
     except HubError as exc:
         fail(exc.message)
     if workers > 1:
-        fail("several workers need 'uvicorn liaison_hub.asgi:app --workers N' against PostgreSQL")
+        if settings.effective_database_url.startswith("sqlite"):
+            fail("several worker processes need PostgreSQL; SQLite serves one process")
+        # Each worker builds its own app from the same LIAISON_* environment.
+        uvicorn.run("liaison_hub.asgi:app_from_env", factory=True, host=host, port=port, workers=workers)
+        return
     uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
 
 
