@@ -1,5 +1,7 @@
 """All SQLAlchemy tables; importing this module registers every table on ``Base.metadata``."""
 
+import liaison_hub.models.intel  # noqa: F401  (registers the intelligence store tables)
+from liaison_hub.models import consultations  # noqa: F401  (registers the consultation tables)
 from liaison_hub.models.audit import AuditEntry, AuditHead
 from liaison_hub.models.base import Base
 from liaison_hub.models.directory import ApiToken, Grouping, GroupingMember, Nation, Organisation, User

@@ -1,0 +1,2 @@
+"""Consultations: recurring meeting series across capitals, fairly scheduled, with agendas, minutes, decisions,
+action items and iCalendar feeds."""
