@@ -1,0 +1,100 @@
+"""Intelligence store: STIX 2.1 objects in collections (every version kept), marking definitions, ingest status.
+
+Times that TAXII filters on are integers of microseconds since the epoch (UTC): exact, compact in indexes and the
+same on SQLite and PostgreSQL. ``date_added`` is unique and strictly increasing within a collection.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from liaison_hub.db.types import UTCDateTime, utcnow
+from liaison_hub.models.base import Base
+from liaison_hub.models.policy import Shareable, register_shareable
+
+# A 64-bit row id on PostgreSQL; on SQLite an INTEGER PRIMARY KEY is already 64-bit (and the rowid itself).
+RowId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class IntelCollection(Base):
+    """A TAXII collection (TAXII 2.1 section 5.2.1): who may write, and the marking of unmarked objects."""
+
+    __tablename__ = "intel_collection"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    taxii_id: Mapped[str] = mapped_column(String(36), unique=True)
+    alias: Mapped[str | None] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    default_marking: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    write_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    last_added: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StixObject(Shareable, Base):
+    """One version of one STIX object in one collection, its JSON kept as sent plus a column per TAXII filter.
+
+    ``is_latest`` / ``is_first`` mark the newest / oldest version among the object's versions with the same audience;
+    ``multi_audience`` says the object has versions under more than one audience, the rare case where the newest
+    version a reader may see has to be found with a subquery.
+    """
+
+    __tablename__ = "stix_object"
+    __table_args__ = (
+        Index("ix_stix_object_version", "collection_id", "stix_id", "version", "audience_id", unique=True),
+        Index("ix_stix_object_added", "collection_id", "date_added", "id"),
+        Index("ix_stix_object_type_added", "collection_id", "type", "date_added"),
+    )
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("intel_collection.id", ondelete="CASCADE"))
+    stix_id: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(250))
+    spec_version: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(BigInteger)
+    date_added: Mapped[int] = mapped_column(BigInteger)
+    is_latest: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_first: Mapped[bool] = mapped_column(Boolean, default=True)
+    multi_audience: Mapped[bool] = mapped_column(Boolean, default=False)
+    digest: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)
+
+
+register_shareable(StixObject.__tablename__)
+
+
+class MarkingDefinition(Base):
+    """A marking-definition seen on the wire and what it means to the policy (a partial marking).
+
+    Marking definitions are immutable (STIX 2.1 section 7.2.1), so one row per id serves every collection.
+    """
+
+    __tablename__ = "intel_marking_definition"
+
+    stix_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    facets: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IngestStatus(Base):
+    """A persisted TAXII status resource (TAXII 2.1 section 4.3.1): the outcome of one add-objects request."""
+
+    __tablename__ = "intel_status"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("intel_collection.id", ondelete="CASCADE"), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    request_timestamp: Mapped[datetime] = mapped_column(UTCDateTime)
+    total_count: Mapped[int] = mapped_column(Integer)
+    success_count: Mapped[int] = mapped_column(Integer)
+    failure_count: Mapped[int] = mapped_column(Integer)
+    pending_count: Mapped[int] = mapped_column(Integer, default=0)
+    successes: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    failures: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
