@@ -1,0 +1,211 @@
+"""The visibility rule of DESIGN.md, branch by branch, against the SQL filter and the reference; grouping and
+nation changes take effect at once."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
+from liaison_hub.directory import repository as repo
+from liaison_hub.directory import service
+from liaison_hub.directory.schemas import GroupingCreate, GroupingUpdate, NationStatus
+from liaison_hub.errors import InvalidInput
+from liaison_hub.models import Audience
+from liaison_hub.policy import (
+    ANONYMOUS,
+    DirectoryView,
+    Marking,
+    Principal,
+    audience_for,
+    may_read,
+    parse_classification,
+    visible_audiences,
+)
+from tests.conftest import SYSTEM_ACTOR, Database
+from tests.factories import organisation_id, principal
+
+NS = parse_classification("NS")
+
+
+class Case(NamedTuple):
+    tlp: str
+    classification: str
+    releasable_to: tuple[str, ...]
+    recipients: tuple[str, ...]
+    owner: str
+    reader: str
+    expected: bool
+
+
+CASES = {
+    "clearance below the classification hides it even from the owner": Case(
+        "amber", "NS", (), (), "JPN-NCC", "analyst-jp", False
+    ),
+    "clearance equal to the classification suffices": Case("amber", "NC", ("JPN",), (), "JPN-MOFA", "analyst-jp", True),
+    "the owner sees its own record with empty releasability": Case(
+        "amber", "NU", (), (), "AUS-CSC", "analyst-au", True
+    ),
+    "the owner sees its own RED record without being a recipient": Case(
+        "red", "NU", (), ("JPN-NCC",), "AUS-CSC", "analyst-au", True
+    ),
+    "CLEAR is read by anonymous readers": Case("clear", "NU", (), (), "JPN-NCC", "anonymous", True),
+    "CLEAR above NU is not read by anonymous readers": Case("clear", "NR", (), (), "JPN-NCC", "anonymous", False),
+    "CLEAR ignores releasability": Case("clear", "NU", ("JPN",), (), "JPN-NCC", "analyst-be", True),
+    "GREEN with empty releasability reaches any principal of the hub": Case(
+        "green", "NU", (), (), "JPN-NCC", "reader-kr", True
+    ),
+    "GREEN with empty releasability is not for anonymous readers": Case(
+        "green", "NU", (), (), "JPN-NCC", "anonymous", False
+    ),
+    "GREEN REL TO AP4 reaches an AP4 nation": Case("green", "NU", ("AP4",), (), "JPN-NCC", "reader-kr", True),
+    "GREEN REL TO AP4 does not reach a nation outside it": Case(
+        "green", "NU", ("AP4",), (), "JPN-NCC", "analyst-be", False
+    ),
+    "GREEN REL TO a nation does not reach an alliance body": Case(
+        "green", "NU", ("JPN",), (), "JPN-NCC", "liaison", False
+    ),
+    "AMBER REL TO a nation reaches that nation's other organisations": Case(
+        "amber", "NU", ("JPN",), (), "JPN-MOFA", "analyst-jp", True
+    ),
+    "AMBER REL TO a nation does not reach another nation": Case(
+        "amber", "NU", ("JPN",), (), "JPN-MOFA", "analyst-au", False
+    ),
+    "AMBER with empty releasability reaches the owner's nation": Case(
+        "amber", "NU", (), (), "JPN-MOFA", "analyst-jp", True
+    ),
+    "AMBER with empty releasability does not reach another nation": Case(
+        "amber", "NU", (), (), "JPN-MOFA", "analyst-au", False
+    ),
+    "AMBER with empty releasability of an alliance body stays with its owner": Case(
+        "amber", "NU", (), (), "HQ", "liaison", False
+    ),
+    "AMBER REL TO ALLIANCE reaches a member nation": Case(
+        "amber", "NU", ("ALLIANCE",), (), "JPN-NCC", "analyst-be", True
+    ),
+    "AMBER REL TO ALLIANCE does not reach a partner nation": Case(
+        "amber", "NU", ("ALLIANCE",), (), "JPN-NCC", "reader-kr", False
+    ),
+    "AMBER REL TO ALLIANCE reaches an alliance body": Case(
+        "amber", "NU", ("ALLIANCE",), (), "JPN-NCC", "liaison", True
+    ),
+    "AMBER REL TO AP4 does not reach an alliance body": Case("amber", "NU", ("AP4",), (), "JPN-NCC", "liaison", False),
+    "AMBER REL TO a nation and a grouping reaches both": Case(
+        "amber", "NU", ("AP4", "BEL"), (), "JPN-NCC", "analyst-be", True
+    ),
+    "AMBER+STRICT without recipients behaves as AMBER": Case(
+        "amber+strict", "NU", ("AP4",), (), "JPN-NCC", "reader-kr", True
+    ),
+    "AMBER+STRICT reaches a named recipient within releasability": Case(
+        "amber+strict", "NU", ("AP4",), ("AUS-CSC",), "JPN-NCC", "analyst-au", True
+    ),
+    "AMBER+STRICT does not reach an unnamed organisation within releasability": Case(
+        "amber+strict", "NU", ("AP4",), ("AUS-CSC",), "JPN-NCC", "analyst-nz", False
+    ),
+    "AMBER+STRICT does not reach a named recipient outside releasability": Case(
+        "amber+strict", "NU", ("JPN",), ("AUS-CSC",), "JPN-NCC", "analyst-au", False
+    ),
+    "RED reaches a named recipient": Case("red", "NU", (), ("AUS-CSC",), "JPN-NCC", "analyst-au", True),
+    "RED does not reach a releasable nation that is not a recipient": Case(
+        "red", "NU", ("JPN",), ("AUS-CSC",), "JPN-MOFA", "analyst-jp", False
+    ),
+    "RED needs the recipient's clearance too": Case("red", "NC", (), ("AUS-CSC",), "JPN-NCC", "analyst-au", False),
+    "RED is never read anonymously": Case("red", "NU", (), ("AUS-CSC",), "JPN-NCC", "anonymous", False),
+    "RED reaches an alliance body named as recipient": Case("red", "NU", (), ("LO-TYO",), "JPN-NCC", "liaison", True),
+}
+
+
+def store(session: Session, marking: Marking) -> int:
+    return audience_for(session, marking, accreditation=NS).id
+
+
+def sql_allows(session: Session, audience_id: int, reader: Principal) -> bool:
+    """Whether the SQL filter lets ``reader`` see the audience."""
+    stmt = select(Audience.id).where(Audience.id == audience_id, Audience.id.in_(visible_audiences(reader)))
+    return session.scalar(stmt) is not None
+
+
+def directory_view(session: Session) -> DirectoryView:
+    nations = {org.id: org.nation_code for org in repo.list_organisations(session)}
+    return DirectoryView(grouping_members=repo.grouping_members(session), organisation_nation=nations)
+
+
+def reader_named(session: Session, username: str) -> Principal:
+    return ANONYMOUS if username == "anonymous" else principal(session, username)
+
+
+@pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
+def test_visibility_rule_branch(session: Session, case: Case) -> None:
+    marking = Marking(
+        tlp=case.tlp,
+        classification=case.classification,
+        releasable_to=case.releasable_to,
+        recipients=tuple(organisation_id(session, name) for name in case.recipients),
+        owner_organisation_id=organisation_id(session, case.owner),
+    )
+    audience_id = store(session, marking)
+    reader = reader_named(session, case.reader)
+    assert sql_allows(session, audience_id, reader) is case.expected
+    assert may_read(marking, reader, directory_view(session)) is case.expected
+
+
+def test_clearance_is_capped_at_the_hubs_accreditation(session: Session) -> None:
+    audience_id = store(session, Marking(tlp="clear", classification="NC"))
+    assert sql_allows(session, audience_id, principal(session, "liaison", accreditation="NS"))
+    assert not sql_allows(session, audience_id, principal(session, "liaison", accreditation="NR"))
+
+
+def test_equal_markings_share_one_audience(session: Session) -> None:
+    owner = organisation_id(session, "JPN-NCC")
+    first = store(session, Marking(tlp="amber", releasable_to=("jpn", "AP4"), owner_organisation_id=owner))
+    second = store(session, Marking(tlp="AMBER", releasable_to=("AP4", "JPN", "AP4"), owner_organisation_id=owner))
+    other = store(session, Marking(tlp="amber", releasable_to=("AP4",), owner_organisation_id=owner))
+    assert first == second
+    assert other != first
+
+
+def test_grouping_membership_change_takes_effect_at_once(session: Session) -> None:
+    audience_id = store(
+        session, Marking(tlp="amber", releasable_to=("AP4",), owner_organisation_id=organisation_id(session, "JPN-NCC"))
+    )
+    belgian = principal(session, "analyst-be")
+    assert not sql_allows(session, audience_id, belgian)
+    service.change_grouping_members(session, SYSTEM_ACTOR, code="AP4", add=["BEL"])
+    assert sql_allows(session, audience_id, belgian)
+    service.change_grouping_members(session, SYSTEM_ACTOR, code="AP4", remove=["BEL"])
+    assert not sql_allows(session, audience_id, belgian)
+    service.update_grouping(session, SYSTEM_ACTOR, code="AP4", data=GroupingUpdate(members=["BEL", "JPN"]))
+    assert sql_allows(session, audience_id, belgian)
+    assert not sql_allows(session, audience_id, principal(session, "analyst-au"))
+
+
+def test_membership_change_committed_by_another_session_is_seen_at_once(database: Database, session: Session) -> None:
+    owner = organisation_id(session, "JPN-NCC")
+    with pytest.raises(InvalidInput, match="PACIFIC"):
+        store(session, Marking(tlp="green", releasable_to=("PACIFIC",), owner_organisation_id=owner))
+    service.create_grouping(session, SYSTEM_ACTOR, data=GroupingCreate(code="PACIFIC", name="Pacific", members=[]))
+    audience_id = store(session, Marking(tlp="green", releasable_to=("PACIFIC",), owner_organisation_id=owner))
+    kiwi = principal(session, "analyst-nz")
+    assert not sql_allows(session, audience_id, kiwi)
+    session.commit()  # on SQLite every transaction holds the write lock (BEGIN IMMEDIATE); let the other one in
+    engine = create_db_engine(database.url)
+    with session_scope(make_session_factory(engine)) as other:
+        service.change_grouping_members(other, SYSTEM_ACTOR, code="PACIFIC", add=["NZL"])
+    engine.dispose()
+    assert sql_allows(session, audience_id, kiwi)
+
+
+def test_nation_joining_the_alliance_sees_alliance_records(session: Session) -> None:
+    audience_id = store(
+        session,
+        Marking(tlp="amber", releasable_to=("ALLIANCE",), owner_organisation_id=organisation_id(session, "BEL-CCB")),
+    )
+    japanese = principal(session, "analyst-jp")
+    assert not sql_allows(session, audience_id, japanese)
+    service.set_nation_status(session, SYSTEM_ACTOR, code="JPN", status=NationStatus.member)
+    assert sql_allows(session, audience_id, japanese)
+    service.set_nation_status(session, SYSTEM_ACTOR, code="JPN", status=NationStatus.partner)
+    assert not sql_allows(session, audience_id, japanese)
