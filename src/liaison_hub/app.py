@@ -15,6 +15,7 @@ from liaison_hub import __version__
 from liaison_hub.api.deps import HubState
 from liaison_hub.audit.api import router as audit_router
 from liaison_hub.config import Environment, Settings
+from liaison_hub.consultations.api import router as consultations_router
 from liaison_hub.db.engine import create_db_engine, make_session_factory
 from liaison_hub.db.migrate import ensure_current
 from liaison_hub.directory.api import router as directory_router
@@ -84,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_api_error_handlers(app)
     app.include_router(directory_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
+    app.include_router(consultations_router, prefix=API_PREFIX)
     _mount_web(app)
     return app
 

@@ -1,0 +1,187 @@
+"""JSON API of consultations under /api/v1/consultations; feeds as text/calendar (RFC 5545)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from fastapi import APIRouter, Query, Response, status
+
+from liaison_hub.api.deps import DbSession, Reader, State, Writer
+from liaison_hub.consultations import feeds, meetings, repository, service, views
+from liaison_hub.consultations.schemas import (
+    ActionCreate,
+    ActionRead,
+    ActionUpdate,
+    AgendaItemCreate,
+    AgendaItemRead,
+    AttendanceIn,
+    DecisionCreate,
+    DecisionRead,
+    FeedCreate,
+    FeedCreated,
+    FeedRead,
+    MeetingDetail,
+    MeetingRead,
+    MeetingSummary,
+    MeetingUpdate,
+    MinutesIn,
+    MinutesRead,
+    ScheduleRead,
+    ScheduleRequest,
+    SeriesCreate,
+    SeriesRead,
+)
+from liaison_hub.db.types import utcnow
+
+router = APIRouter(prefix="/consultations", tags=["consultations"])
+CALENDAR = "text/calendar; charset=utf-8"
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+@router.get("/series", response_model=list[SeriesRead])
+def list_series(session: DbSession, principal: Reader) -> list[SeriesRead]:
+    """Series the caller may read."""
+    return views.series_reads(session, repository.list_series(session, principal))
+
+
+@router.post("/series", response_model=SeriesRead, status_code=status.HTTP_201_CREATED)
+def create_series(data: SeriesCreate, session: DbSession, actor: Writer, state: State) -> SeriesRead:
+    row = service.create_series(session, actor, data=data, accreditation=state.accreditation)
+    return views.series_reads(session, [row])[0]
+
+
+@router.get("/series/{series_id}", response_model=SeriesRead)
+def get_series(series_id: int, session: DbSession, principal: Reader) -> SeriesRead:
+    return views.series_read(session, principal, series_id)
+
+
+@router.post("/series/{series_id}/schedule", response_model=ScheduleRead)
+def schedule(series_id: int, request: ScheduleRequest, session: DbSession, actor: Writer) -> ScheduleRead:
+    """Propose fair start times with a cost table per participant; ``apply`` creates or moves the meetings."""
+    return views.schedule_read(service.propose(session, actor, series_id=series_id, request=request))
+
+
+@router.get("/series/{series_id}/occurrences", response_model=list[MeetingRead])
+def occurrences(series_id: int, session: DbSession, principal: Reader) -> list[MeetingRead]:
+    """Next meetings of a series with every participant's local time."""
+    service.series(session, principal, series_id)
+    return views.upcoming_table(session, principal, series_id)
+
+
+@router.get("/series/{series_id}/calendar.ics", response_class=Response)
+def series_calendar(series_id: int, session: DbSession, principal: Reader) -> Response:
+    return Response(feeds.calendar_for(session, principal, series_id=series_id), media_type=CALENDAR)
+
+
+@router.get("/meetings", response_model=list[MeetingRead])
+def upcoming(
+    session: DbSession,
+    principal: Reader,
+    after: datetime | None = None,
+    limit: int = Query(50, ge=1, le=500),
+) -> list[MeetingRead]:
+    """Upcoming meetings (from ``after``, default now), with local times for all participants."""
+    moment = after.astimezone(UTC) if after and after.tzinfo else after.replace(tzinfo=UTC) if after else None
+    rows = service.upcoming(session, principal, after=moment, limit=limit)
+    return views.meeting_reads(session, principal, rows, with_local=True)
+
+
+@router.get("/meetings/{meeting_id}", response_model=MeetingDetail)
+def meeting(meeting_id: int, session: DbSession, principal: Reader) -> MeetingDetail:
+    return views.meeting_detail(session, principal, meeting_id, _today())
+
+
+@router.patch("/meetings/{meeting_id}", response_model=MeetingRead)
+def update_meeting(
+    meeting_id: int, data: MeetingUpdate, session: DbSession, actor: Writer, state: State
+) -> MeetingRead:
+    """Move, relocate, re-mark or cancel one meeting."""
+    row = service.update_meeting(session, actor, meeting_id=meeting_id, data=data, accreditation=state.accreditation)
+    return views.meeting_reads(session, actor.principal, [row])[0]
+
+
+@router.get("/meetings/{meeting_id}/summary", response_model=MeetingSummary)
+def summary(meeting_id: int, session: DbSession, principal: Reader) -> MeetingSummary:
+    return views.meeting_summary(session, principal, meeting_id, _today())
+
+
+@router.post("/meetings/{meeting_id}/agenda", response_model=AgendaItemRead, status_code=status.HTTP_201_CREATED)
+def add_agenda_item(
+    meeting_id: int, data: AgendaItemCreate, session: DbSession, actor: Writer, state: State
+) -> AgendaItemRead:
+    item = meetings.add_agenda_item(session, actor, meeting_id=meeting_id, data=data, accreditation=state.accreditation)
+    detail = views.meeting_detail(session, actor.principal, meeting_id, _today())
+    return next(a for a in detail.agenda if a.id == item.id)
+
+
+@router.put("/meetings/{meeting_id}/attendance", response_model=MeetingDetail)
+def set_attendance(meeting_id: int, data: list[AttendanceIn], session: DbSession, actor: Writer) -> MeetingDetail:
+    meetings.set_attendance(session, actor, meeting_id=meeting_id, data=data)
+    return views.meeting_detail(session, actor.principal, meeting_id, _today())
+
+
+@router.put("/meetings/{meeting_id}/minutes", response_model=MinutesRead)
+def save_minutes(meeting_id: int, data: MinutesIn, session: DbSession, actor: Writer, state: State) -> MinutesRead:
+    """Save the minutes (Markdown) under a marking; saving again under the same marking replaces them."""
+    row = meetings.save_minutes(session, actor, meeting_id=meeting_id, data=data, accreditation=state.accreditation)
+    return MinutesRead(
+        id=row.id, body=row.body, updated_at=row.updated_at, marking=views.Names(session).marking(row.audience_id)
+    )
+
+
+@router.post("/meetings/{meeting_id}/decisions", response_model=DecisionRead, status_code=status.HTTP_201_CREATED)
+def add_decision(
+    meeting_id: int, data: DecisionCreate, session: DbSession, actor: Writer, state: State
+) -> DecisionRead:
+    row = meetings.add_decision(session, actor, meeting_id=meeting_id, data=data, accreditation=state.accreditation)
+    return views.decision_reads(views.Names(session), [row])[0]
+
+
+@router.post("/meetings/{meeting_id}/actions", response_model=ActionRead, status_code=status.HTTP_201_CREATED)
+def add_action(meeting_id: int, data: ActionCreate, session: DbSession, actor: Writer, state: State) -> ActionRead:
+    row = meetings.add_action(session, actor, meeting_id=meeting_id, data=data, accreditation=state.accreditation)
+    return views.action_reads(session, actor.principal, [row], _today())[0]
+
+
+@router.get("/actions/mine", response_model=list[ActionRead])
+def my_actions(session: DbSession, principal: Reader, include_closed: bool = False) -> list[ActionRead]:
+    """Actions assigned to me or owned by my organisation, overdue first."""
+    rows = repository.my_actions(session, principal, _today(), include_closed=include_closed)
+    return views.action_reads(session, principal, rows, _today())
+
+
+@router.patch("/actions/{action_id}", response_model=ActionRead)
+def update_action(action_id: int, data: ActionUpdate, session: DbSession, actor: Writer) -> ActionRead:
+    row = meetings.update_action(session, actor, action_id=action_id, data=data)
+    return views.action_reads(session, actor.principal, [row], _today())[0]
+
+
+@router.get("/feeds", response_model=list[FeedRead])
+def list_feeds(session: DbSession, principal: Reader) -> list[FeedRead]:
+    return [
+        FeedRead.model_validate(f, from_attributes=True)
+        for f in repository.feeds_of_user(session, principal.user_id or -1)
+    ]
+
+
+@router.post("/feeds", response_model=FeedCreated, status_code=status.HTTP_201_CREATED)
+def create_feed(data: FeedCreate, session: DbSession, actor: Writer, state: State) -> FeedCreated:
+    """A calendar subscription URL; its secret is shown once."""
+    row, secret = feeds.create_feed(session, actor, series_id=data.series_id, secret_key=state.settings.secret_key)
+    read = FeedRead.model_validate(row, from_attributes=True)
+    return FeedCreated(**read.model_dump(), secret=secret, path=f"/api/v1/consultations/feeds/{secret}.ics")
+
+
+@router.delete("/feeds/{feed_id}", response_model=FeedRead)
+def revoke_feed(feed_id: int, session: DbSession, actor: Writer) -> FeedRead:
+    return FeedRead.model_validate(feeds.revoke_feed(session, actor, feed_id=feed_id), from_attributes=True)
+
+
+@router.get("/feeds/{secret}.ics", response_class=Response)
+def feed(secret: str, session: DbSession, state: State) -> Response:
+    """The subscription itself: the secret in the URL stands for its user (calendar apps cannot send tokens)."""
+    body = feeds.feed_calendar(session, secret, secret_key=state.settings.secret_key, accreditation=state.accreditation)
+    return Response(body, media_type=CALENDAR, headers={"Cache-Control": "private, no-store"})
