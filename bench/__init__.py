@@ -1,0 +1,1 @@
+"""Benchmarks of the hub (not part of the test suite); see docs/benchmarks.md."""

@@ -1,0 +1,203 @@
+"""The measuring TAXII 2.1 client: the same requests, in the same order, against every server.
+
+One client, one connection, one request at a time: ingest by POSTing envelopes and waiting for each status
+resource to be complete (TAXII 2.1 sections 5.4 and 5.6), a full paged read that follows ``next`` (section 3.4),
+and latency samples of filtered first pages (section 3.5).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import orjson
+
+TAXII = "application/taxii+json;version=2.1"
+STATUS_POLL_LIMIT = 6000
+
+
+@dataclass
+class Endpoint:
+    """A collection on one server, as the client addresses it."""
+
+    name: str
+    objects_url: str
+    status_root: str | None
+    headers: dict[str, str]
+    max_content_length: int = 100 * 1024 * 1024
+    # OpenTAXII 0.9.3 stores the envelope, then fails to serialise its status (a UUID) and answers 500.
+    stored_despite_500: bool = False
+
+    def client(self, timeout: float) -> httpx.Client:
+        return httpx.Client(headers={"Accept": TAXII, **self.headers}, timeout=timeout)
+
+
+@dataclass
+class IngestResult:
+    sent: int = 0
+    stored: int = 0
+    refused: int = 0
+    envelopes: int = 0
+    seconds: float = 0.0
+    complete: bool = True
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.stored / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class ReadResult:
+    objects: int = 0
+    unique: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    complete: bool = True
+    added_marks: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.objects / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class LatencyResult:
+    samples_ms: list[float] = field(default_factory=list)
+    returned: list[int] = field(default_factory=list)
+    planned: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.samples_ms) if self.samples_ms else None
+
+    @property
+    def p95(self) -> float | None:
+        if len(self.samples_ms) < 2:
+            return self.median
+        return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
+
+
+def envelopes(lines: Iterable[bytes], per_envelope: int, max_bytes: int) -> Iterator[tuple[int, bytes]]:
+    """Envelopes of at most ``per_envelope`` objects and ``max_bytes`` bytes, built from raw lines unparsed."""
+    batch: list[bytes] = []
+    size = 16
+    for line in lines:
+        if batch and (len(batch) >= per_envelope or size + len(line) + 1 > max_bytes):
+            yield len(batch), b'{"objects":[' + b",".join(batch) + b"]}"
+            batch, size = [], 16
+        batch.append(line)
+        size += len(line) + 1
+    if batch:
+        yield len(batch), b'{"objects":[' + b",".join(batch) + b"]}"
+
+
+def _final_status(client: httpx.Client, endpoint: Endpoint, status: dict[str, object]) -> dict[str, object]:
+    """Poll the status resource until it is complete (TAXII 2.1 section 4.3), bounded."""
+    delay = 0.005
+    for _ in range(STATUS_POLL_LIMIT):
+        if status.get("status") == "complete" or endpoint.status_root is None:
+            return status
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
+        response = client.get(f"{endpoint.status_root}{status['id']}/")
+        response.raise_for_status()
+        status = orjson.loads(response.content)
+    raise TimeoutError(f"status {status.get('id')} still {status.get('status')} after {STATUS_POLL_LIMIT} polls")
+
+
+def ingest(endpoint: Endpoint, lines: Iterable[bytes], *, per_envelope: int, budget: float) -> IngestResult:
+    """POST every envelope and wait for each to complete; stop (partial) when ``budget`` seconds are spent."""
+    result = IngestResult()
+    max_bytes = max(4096, endpoint.max_content_length - 1024)
+    started = time.perf_counter()
+    with endpoint.client(timeout=max(budget, 60.0)) as client:
+        for count, body in envelopes(lines, per_envelope, max_bytes):
+            if time.perf_counter() - started > budget:
+                result.complete = False
+                result.problems.append(f"time budget of {budget:.0f} s spent after {result.sent} objects")
+                break
+            _post(client, endpoint, count, body, result)
+            if len(result.problems) > 20:
+                result.complete = False
+                break
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _post(client: httpx.Client, endpoint: Endpoint, count: int, body: bytes, result: IngestResult) -> None:
+    response = client.post(endpoint.objects_url, content=body, headers={"Content-Type": TAXII})
+    result.sent += count
+    result.envelopes += 1
+    if response.status_code == 500 and endpoint.stored_despite_500:
+        result.stored += count  # checked afterwards by counting what the full read returns
+        return
+    if response.status_code != 202:
+        result.problems.append(f"POST answered {response.status_code}: {response.text[:300]}")
+        return
+    status = _final_status(client, endpoint, orjson.loads(response.content))
+    result.stored += int(status.get("success_count", 0))  # type: ignore[call-overload]
+    result.refused += int(status.get("failure_count", 0))  # type: ignore[call-overload]
+    if status.get("failure_count"):
+        failures = status.get("failures") or []
+        result.problems.append(f"{status.get('failure_count')} refused, e.g. {failures[:1]}")  # type: ignore[index]
+
+
+def paged_read(endpoint: Endpoint, *, limit: int, budget: float, keep_ids: bool = True) -> ReadResult:
+    """Read the whole collection ``limit`` objects at a time, following ``next`` until ``more`` is false."""
+    result = ReadResult()
+    ids: set[str] = set()
+    params: dict[str, str] = {"limit": str(limit)}
+    started = time.perf_counter()
+    with endpoint.client(timeout=max(budget, 60.0)) as client:
+        while True:
+            if time.perf_counter() - started > budget:
+                result.complete = False
+                result.problems.append(f"time budget of {budget:.0f} s spent after {result.objects} objects")
+                break
+            response = client.get(endpoint.objects_url, params=params)
+            if response.status_code != 200:
+                result.complete = False
+                result.problems.append(f"GET page {result.pages + 1} answered {response.status_code}")
+                break
+            envelope = orjson.loads(response.content) if response.content else {}
+            objects = envelope.get("objects", [])
+            result.pages += 1
+            result.objects += len(objects)
+            if keep_ids:
+                ids.update(o["id"] for o in objects)
+            if last := response.headers.get("X-TAXII-Date-Added-Last"):
+                result.added_marks.append(last)
+            if not envelope.get("more") or not envelope.get("next") or not objects:
+                break
+            params = {"limit": str(limit), "next": str(envelope["next"])}
+    result.seconds = time.perf_counter() - started
+    result.unique = len(ids) if keep_ids else result.objects
+    return result
+
+
+def latency(endpoint: Endpoint, queries: list[dict[str, str]], *, budget: float, warmup: int = 3) -> LatencyResult:
+    """Time each query's first page (whole response read); a few unmeasured warm-up requests go first."""
+    result = LatencyResult(planned=len(queries))
+    started = time.perf_counter()
+    with endpoint.client(timeout=max(budget, 60.0)) as client:
+        for params in queries[:warmup]:
+            client.get(endpoint.objects_url, params=params)
+        for params in queries:
+            if time.perf_counter() - started > budget:
+                result.errors.append(f"time budget of {budget:.0f} s spent after {len(result.samples_ms)} requests")
+                break
+            begin = time.perf_counter()
+            response = client.get(endpoint.objects_url, params=params)
+            elapsed_ms = (time.perf_counter() - begin) * 1000
+            if response.status_code != 200:
+                result.errors.append(f"{params} answered {response.status_code}: {response.text[:200]}")
+                continue
+            result.samples_ms.append(elapsed_ms)
+            result.returned.append(len(orjson.loads(response.content).get("objects", [])) if response.content else 0)
+    return result
