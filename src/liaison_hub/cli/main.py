@@ -14,6 +14,7 @@ from liaison_hub.audit.service import verify
 from liaison_hub.cli.common import cli_actor, console, fail, load_settings, transaction
 from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_app, user_app
 from liaison_hub.config import Settings
+from liaison_hub.consultations.cli import consult_app
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.db.migrate import current, heads, upgrade
 from liaison_hub.directory.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo, seed_reference_data
@@ -34,6 +35,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.add_typer(consult_app, name="consult")
 
 
 def _upgrade(settings: Settings) -> None:

@@ -1,0 +1,206 @@
+"""``liaison consult ...``: create series, propose fair times, list upcoming meetings in a zone, add and close
+actions, export .ics. Commands act as a named hub user (``--user``), so the marking policy applies as on the web."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from liaison_hub.cli.common import CliContext, console, fail, transaction
+from liaison_hub.consultations import feeds, meetings, repository, service, views, zones
+from liaison_hub.consultations.schemas import (
+    ActionCreate,
+    ActionStatus,
+    ActionUpdate,
+    ParticipantIn,
+    ScheduleRequest,
+    SeriesCreate,
+)
+from liaison_hub.db.types import utcnow
+from liaison_hub.directory import service as directory
+from liaison_hub.directory.auth import principal_for
+from liaison_hub.policy.principal import Actor
+from liaison_hub.policy.schemas import MarkingIn
+
+consult_app = typer.Typer(
+    help="Consultations: series, fair scheduling, meetings, actions, calendars.", no_args_is_help=True
+)
+action_app = typer.Typer(help="Action items.", no_args_is_help=True)
+consult_app.add_typer(action_app, name="action")
+
+User = Annotated[str, typer.Option("--user", "-u", help="Act as this hub user (their marking rights apply).")]
+
+
+def _as_user(ctx: CliContext, username: str) -> Actor:
+    account = directory.user(ctx.session, username)
+    scopes = directory.allowed_scopes(account.roles)
+    return Actor(principal_for(account, scopes=scopes, accreditation=ctx.accreditation, kind="cli"), source="cli")
+
+
+def _participant(text: str) -> ParticipantIn:
+    """ORG, ORG=ZONE or ORG=ZONE@HH:MM-HH:MM (acceptable local hours)."""
+    organisation, _, rest = text.partition("=")
+    zone_name, _, hours = rest.partition("@")
+    values: dict[str, object] = {"organisation": organisation.strip(), "zone": zone_name.strip() or None}
+    if hours:
+        earliest, _, latest = hours.partition("-")
+        values |= {"earliest": earliest.strip(), "latest": latest.strip()}
+    return ParticipantIn.model_validate(values)
+
+
+@consult_app.command("create")
+def create(
+    user: User,
+    title: Annotated[str, typer.Option(help="Title of the series.")],
+    rule: Annotated[str, typer.Option(help="RFC 5545 RRULE, e.g. FREQ=MONTHLY;INTERVAL=3;BYDAY=WE;BYSETPOS=2.")],
+    first: Annotated[str, typer.Option(help="First date considered (YYYY-MM-DD).")],
+    participant: Annotated[list[str], typer.Option(help="ORG[=ZONE[@HH:MM-HH:MM]]; repeat.")],
+    anchor: Annotated[str, typer.Option(help="Anchor zone of the rule: UTC or an IANA zone.")] = "UTC",
+    duration: Annotated[int, typer.Option(help="Minutes.")] = 90,
+    area: Annotated[list[str] | None, typer.Option(help="cyber, disinformation, edt, other; repeat.")] = None,
+    tlp: Annotated[str, typer.Option()] = "amber",
+    classification: Annotated[str, typer.Option()] = "NU",
+    rel: Annotated[list[str] | None, typer.Option(help="Releasable to (nation or grouping); repeat.")] = None,
+) -> None:
+    """Create a consultation series."""
+    with transaction() as ctx:
+        data = SeriesCreate.model_validate(
+            {
+                "title": title,
+                "rule": rule,
+                "first_date": first,
+                "anchor_zone": anchor,
+                "duration_minutes": duration,
+                "areas": area or ["cyber"],
+                "participants": [_participant(p) for p in participant],
+                "marking": MarkingIn(tlp=tlp, classification=classification, releasable_to=rel or []),
+            }
+        )
+        row = service.create_series(ctx.session, _as_user(ctx, user), data=data, accreditation=ctx.accreditation)
+        console.print(f"created series {row.id} ({row.uid})")
+
+
+@consult_app.command("propose")
+def propose(
+    user: User,
+    series_id: int,
+    count: Annotated[int, typer.Option(min=1, max=52)] = 4,
+    start: Annotated[str | None, typer.Option(help="First date considered (YYYY-MM-DD).")] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Create or move the meetings.")] = False,
+) -> None:
+    """Propose fair start times and show each participant's cost; --apply schedules them."""
+    with transaction() as ctx:
+        request = ScheduleRequest.model_validate({"count": count, "start": start, "apply": apply})
+        plan = views.schedule_read(
+            service.propose(ctx.session, _as_user(ctx, user), series_id=series_id, request=request)
+        )
+        table = Table("participant", "zone", *[f"#{i + 1}" for i in range(len(plan.occurrences))], "total")
+        for row in plan.cost_table:
+            cells = [f"{local[4:]} ({cost})" for local, cost in zip(row.local_starts, row.costs, strict=True)]
+            table.add_row(row.organisation, row.zone, *cells, str(row.total))
+        console.print(table)
+        console.print(
+            f"rule time {plan.rule_time} {plan.anchor_zone}; worst-off cost {plan.worst}"
+            f"{'' if plan.exact else ' (search capped: not proven optimal)'}"
+        )
+        for warning in plan.warnings:
+            console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print("scheduled" if plan.applied else "not applied (use --apply)")
+
+
+@consult_app.command("upcoming")
+def upcoming(
+    user: User,
+    zone: Annotated[str, typer.Option("--zone", help="Show times in this IANA zone.")] = "UTC",
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+) -> None:
+    """Upcoming meetings you may read, in a chosen time zone."""
+    with transaction() as ctx:
+        tz = zones.zone(zone)
+        who = _as_user(ctx, user)
+        rows = views.meeting_reads(
+            ctx.session, who.principal, service.upcoming(ctx.session, who.principal, limit=limit)
+        )
+        table = Table("meeting", "series", f"start ({zone})", "end", "status", "marking")
+        for m in rows:
+            table.add_row(
+                str(m.id),
+                m.series_title,
+                f"{m.starts_at.astimezone(tz):%a %Y-%m-%d %H:%M}",
+                f"{m.ends_at.astimezone(tz):%H:%M}",
+                m.status,
+                m.marking.label,
+            )
+        console.print(table)
+
+
+@action_app.command("add")
+def action_add(
+    user: User,
+    meeting_id: int,
+    title: Annotated[str, typer.Option()],
+    owner: Annotated[str, typer.Option(help="Owner organisation (short name).")],
+    due: Annotated[str, typer.Option(help="Due date (YYYY-MM-DD).")],
+    assignee: Annotated[str | None, typer.Option(help="Username.")] = None,
+    decision: Annotated[int | None, typer.Option(help="Number of the decision it implements.")] = None,
+) -> None:
+    """Add an action item to a meeting."""
+    with transaction() as ctx:
+        data = ActionCreate.model_validate(
+            {"title": title, "owner": owner, "due_on": due, "assignee": assignee, "decision_number": decision}
+        )
+        row = meetings.add_action(
+            ctx.session, _as_user(ctx, user), meeting_id=meeting_id, data=data, accreditation=ctx.accreditation
+        )
+        console.print(f"action {row.id} added, due {row.due_on.isoformat()}")
+
+
+@action_app.command("close")
+def action_close(
+    user: User,
+    action_id: int,
+    cancel: Annotated[bool, typer.Option("--cancel", help="Cancel instead of marking done.")] = False,
+) -> None:
+    """Mark an action item done (or cancelled)."""
+    with transaction() as ctx:
+        status = ActionStatus.cancelled if cancel else ActionStatus.done
+        row = meetings.update_action(
+            ctx.session, _as_user(ctx, user), action_id=action_id, data=ActionUpdate(status=status)
+        )
+        console.print(f"action {row.id} {row.status}")
+
+
+@action_app.command("mine")
+def action_mine(user: User) -> None:
+    """Your open actions, overdue first."""
+    with transaction() as ctx:
+        who = _as_user(ctx, user).principal
+        today = utcnow().date()
+        rows = views.action_reads(ctx.session, who, repository.my_actions(ctx.session, who, today), today)
+        table = Table("id", "title", "owner", "due", "status")
+        for a in rows:
+            due = f"[red]{a.due_on} overdue[/]" if a.overdue else str(a.due_on)
+            table.add_row(str(a.id), a.title, a.owner, due, a.status)
+        console.print(table)
+
+
+@consult_app.command("export-ics")
+def export_ics(
+    user: User,
+    series_id: Annotated[int | None, typer.Argument(help="One series; omit for all you may read.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")] = None,
+) -> None:
+    """Write an iCalendar file of a series (or of every series you may read)."""
+    with transaction() as ctx:
+        body = feeds.calendar_for(ctx.session, _as_user(ctx, user).principal, series_id=series_id)
+    if output is None:
+        typer.echo(body.decode(), nl=False)
+        return
+    try:
+        output.write_bytes(body)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    console.print(f"wrote {output} ({len(body)} bytes)")
