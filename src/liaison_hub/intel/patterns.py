@@ -1,0 +1,57 @@
+"""STIX patterns (STIX 2.1 section 9): a fast recogniser for the common forms, stix2-patterns for the rest.
+
+The fast path only ever *accepts*; anything it does not recognise, or any doubt, goes to the reference validator,
+so the verdict is always the reference's. ``tests/intel/test_validation_differential.py`` checks this on a large
+generated corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from stix2patterns.validator import run_validator
+
+# Object paths whose comparisons need no check beyond the grammar (stix2-patterns checks only hash values).
+_PLAIN_PATHS = (
+    "ipv4-addr:value",
+    "ipv6-addr:value",
+    "domain-name:value",
+    "url:value",
+    "email-addr:value",
+    "file:name",
+    "mac-addr:value",
+)
+# Hash selectors and the value each needs, mirroring stix2patterns.v21.object_validator.
+_HASH_PATHS = {
+    "file:hashes.MD5": r"[a-fA-F0-9]{32}",
+    "file:hashes.'MD5'": r"[a-fA-F0-9]{32}",
+    "file:hashes.'SHA-1'": r"[a-fA-F0-9]{40}",
+    "file:hashes.'SHA-256'": r"[a-fA-F0-9]{64}",
+    "file:hashes.'SHA-512'": r"[a-fA-F0-9]{128}",
+}
+_STRING = r"'(?:[^'\\\r\n]|\\['\\])*'"
+_PLAIN = "|".join(re.escape(path) for path in _PLAIN_PATHS)
+_HASHED = "|".join(f"{re.escape(path)} ?!?= ?'{value}'" for path, value in _HASH_PATHS.items())
+_COMPARISON = f"(?:(?:{_PLAIN}) ?!?= ?{_STRING}|{_HASHED})"
+_OBSERVATION = rf"\[ ?{_COMPARISON}(?: (?:AND|OR) {_COMPARISON})* ?\]"
+_FAST = re.compile(rf"{_OBSERVATION}(?: (?:AND|OR|FOLLOWEDBY) {_OBSERVATION})*")
+
+
+def fast_accepts(pattern: str) -> bool:
+    """True when the pattern is of a common form the grammar certainly accepts."""
+    return _FAST.fullmatch(pattern) is not None
+
+
+@lru_cache(maxsize=4096)
+def reference_errors(pattern: str, version: str = "2.1") -> tuple[str, ...]:
+    """The reference validator's complaints (empty when the pattern is valid)."""
+    return tuple(str(error) for error in run_validator(pattern, version))
+
+
+def pattern_error(pattern: str, version: str = "2.1") -> str | None:
+    """Why a STIX pattern is invalid, or None when it is valid."""
+    if version == "2.1" and fast_accepts(pattern):
+        return None
+    errors = reference_errors(pattern, version)
+    return errors[0] if errors else None

@@ -1,0 +1,224 @@
+"""Intel queries. Every read of stored objects goes through ``policy.readable``; the few bookkeeping queries that
+look at all versions of an object (to keep the latest/first flags right) never return rows to a principal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Unpack
+
+from sqlalchemy import ColumnElement, Select, and_, delete, false, insert, or_, select, tuple_, update
+from sqlalchemy.orm import Session, aliased
+
+from liaison_hub.intel.schemas import ObjectFilters, PageRequest, StoredRow
+from liaison_hub.models import Audience
+from liaison_hub.models.intel import IngestStatus, IntelCollection, MarkingDefinition, StixObject
+from liaison_hub.policy import readable
+from liaison_hub.policy.levels import TLP
+from liaison_hub.policy.principal import Principal
+
+AnySelect = Select[Unpack[tuple[Any, ...]]]
+VersionRow = tuple[int, str, int, int, str, bool, bool, bool]
+"""(row id, stix id, version, audience id, digest, is_latest, is_first, multi_audience)"""
+
+
+def get_collection(session: Session, ref: str) -> IntelCollection | None:
+    """A collection by its TAXII id or its alias."""
+    return session.scalar(
+        select(IntelCollection).where(or_(IntelCollection.taxii_id == ref, IntelCollection.alias == ref))
+    )
+
+
+def list_collections(session: Session) -> Sequence[IntelCollection]:
+    return session.scalars(select(IntelCollection).order_by(IntelCollection.title, IntelCollection.id)).all()
+
+
+def lock_collection(session: Session, collection_id: int) -> int:
+    """Take the collection's write lock (a row lock on PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the
+    database) and return its ``date_added`` counter. Writers of one collection thus commit in counter order."""
+    stmt = select(IntelCollection.last_added).where(IntelCollection.id == collection_id).with_for_update()
+    return int(session.execute(stmt).scalar_one())
+
+
+def set_last_added(session: Session, collection_id: int, last_added: int) -> None:
+    session.execute(update(IntelCollection).where(IntelCollection.id == collection_id).values(last_added=last_added))
+
+
+def existing_versions(session: Session, collection_id: int, stix_ids: Iterable[str]) -> list[VersionRow]:
+    """Bookkeeping: every stored version of these objects, whoever may read them (never shown to anyone)."""
+    o = StixObject
+    stmt = select(o.id, o.stix_id, o.version, o.audience_id, o.digest, o.is_latest, o.is_first, o.multi_audience)
+    rows = session.execute(stmt.where(o.collection_id == collection_id, o.stix_id.in_(list(stix_ids)))).all()
+    return [(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), bool(r[7])) for r in rows]
+
+
+def readable_row_ids(session: Session, principal: Principal, row_ids: Iterable[int]) -> set[int]:
+    """Which of these stored versions the principal may read."""
+    wanted = list(row_ids)
+    if not wanted:
+        return set()
+    return set(session.scalars(readable(select(StixObject.id).where(StixObject.id.in_(wanted)), principal)))
+
+
+def insert_objects(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """One batched INSERT (executemany) of new versions; returns their row ids in the order given."""
+    if not rows:
+        return []
+    stmt = insert(StixObject).returning(StixObject.id, sort_by_parameter_order=True)
+    return list(session.scalars(stmt, rows))
+
+
+def update_flags(session: Session, changes: list[dict[str, Any]]) -> None:
+    """Set is_latest / is_first / multi_audience on existing versions (bulk UPDATE by primary key)."""
+    if changes:
+        session.execute(update(StixObject), changes)
+
+
+def delete_rows(session: Session, row_ids: Iterable[int]) -> int:
+    ids = list(row_ids)
+    if not ids:
+        return 0
+    session.execute(delete(StixObject).where(StixObject.id.in_(ids)))
+    return len(ids)
+
+
+def _neighbour_hidden(principal: Principal, *, later: bool) -> ColumnElement[bool]:
+    """No version the principal may read is newer (``later``) / older than this row."""
+    other = aliased(StixObject)
+    beyond = other.version > StixObject.version if later else other.version < StixObject.version
+    sub = select(other.id).where(
+        other.collection_id == StixObject.collection_id, other.stix_id == StixObject.stix_id, beyond
+    )
+    return ~readable(sub, principal, other).exists()
+
+
+def _version_condition(filters: ObjectFilters, principal: Principal) -> ColumnElement[bool] | None:
+    """match[version] (TAXII 2.1 section 3.4.2): the newest / oldest version *the principal may read*."""
+    if "all" in filters.versions:
+        return None
+    parts: list[ColumnElement[bool]] = []
+    for wanted in filters.versions:
+        if wanted == "last":
+            parts.append(
+                and_(StixObject.is_latest, or_(~StixObject.multi_audience, _neighbour_hidden(principal, later=True)))
+            )
+        elif wanted == "first":
+            parts.append(
+                and_(StixObject.is_first, or_(~StixObject.multi_audience, _neighbour_hidden(principal, later=False)))
+            )
+        else:
+            parts.append(StixObject.version == int(wanted))
+    return or_(*parts) if parts else false()
+
+
+def filtered(stmt: AnySelect, principal: Principal, collection_id: int, filters: ObjectFilters) -> AnySelect:
+    """Apply the TAXII filters in SQL, then the access filter."""
+    o = StixObject
+    stmt = stmt.where(o.collection_id == collection_id)
+    if filters.added_after is not None:
+        stmt = stmt.where(o.date_added > filters.added_after)
+    if filters.ids:
+        stmt = stmt.where(o.stix_id.in_(filters.ids))
+    if filters.types:
+        stmt = stmt.where(o.type.in_(filters.types))
+    if filters.spec_versions:
+        stmt = stmt.where(o.spec_version.in_(filters.spec_versions))
+    condition = _version_condition(filters, principal)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return readable(stmt, principal, o)
+
+
+def _columns(with_document: bool) -> AnySelect:
+    o = StixObject
+    document = o.document if with_document else o.digest
+    return select(o.id, o.stix_id, o.type, o.spec_version, o.version, o.date_added, o.audience_id, document)
+
+
+def _rows(session: Session, stmt: AnySelect) -> list[StoredRow]:
+    return [StoredRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in session.execute(stmt)]
+
+
+def page_by_added(
+    session: Session,
+    principal: Principal,
+    *,
+    collection_id: int,
+    filters: ObjectFilters,
+    page: PageRequest,
+    with_document: bool = True,
+) -> list[StoredRow]:
+    """Up to ``limit + 1`` visible rows in ``(date_added, row id)`` order after the page position (keyset)."""
+    o = StixObject
+    stmt = filtered(_columns(with_document), principal, collection_id, filters)
+    if page.after is not None:
+        stmt = stmt.where(tuple_(o.date_added, o.id) > tuple_(page.after.key, page.after.row_id))
+    return _rows(session, stmt.order_by(o.date_added, o.id).limit(page.limit + 1))
+
+
+def page_by_version(
+    session: Session,
+    principal: Principal,
+    *,
+    collection_id: int,
+    stix_id: str,
+    filters: ObjectFilters,
+    page: PageRequest,
+) -> list[StoredRow]:
+    """Up to ``limit + 1`` visible versions of one object, oldest first (TAXII 2.1 section 5.8)."""
+    o = StixObject
+    stmt = filtered(_columns(False), principal, collection_id, filters).where(o.stix_id == stix_id)
+    if page.after is not None:
+        stmt = stmt.where(tuple_(o.version, o.id) > tuple_(page.after.key, page.after.row_id))
+    return _rows(session, stmt.order_by(o.version, o.id).limit(page.limit + 1))
+
+
+def any_visible(session: Session, principal: Principal, *, collection_id: int, stix_id: str) -> bool:
+    """Whether the principal may read at least one version of the object (else: 404, as for a missing one)."""
+    stmt = readable(
+        select(StixObject.id).where(StixObject.collection_id == collection_id, StixObject.stix_id == stix_id), principal
+    )
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def deletable(
+    session: Session, principal: Principal, *, collection_id: int, stix_id: str, filters: ObjectFilters
+) -> list[tuple[int, int | None]]:
+    """Visible versions matching the filters, with each one's owner organisation."""
+    o = StixObject
+    stmt = filtered(
+        select(o.id, Audience.owner_organisation_id).join(Audience, Audience.id == o.audience_id),
+        principal,
+        collection_id,
+        filters,
+    )
+    return [(r[0], r[1]) for r in session.execute(stmt.where(o.stix_id == stix_id))]
+
+
+def sensitive_audiences(session: Session, audience_ids: Iterable[int]) -> set[int]:
+    """Which of these audiences are TLP:AMBER+STRICT or TLP:RED (reads of those are audited)."""
+    ids = list(set(audience_ids))
+    if not ids:
+        return set()
+    strict = (TLP.amber_strict.value, TLP.red.value)
+    return set(session.scalars(select(Audience.id).where(Audience.id.in_(ids), Audience.tlp.in_(strict))))
+
+
+def get_definitions(session: Session, stix_ids: Iterable[str]) -> dict[str, MarkingDefinition]:
+    ids = list(stix_ids)
+    if not ids:
+        return {}
+    return {d.stix_id: d for d in session.scalars(select(MarkingDefinition).where(MarkingDefinition.stix_id.in_(ids)))}
+
+
+def add_definitions(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(MarkingDefinition), rows)
+
+
+def add_status(session: Session, status: IngestStatus) -> None:
+    session.add(status)
+    session.flush()
+
+
+def get_status(session: Session, status_id: str) -> IngestStatus | None:
+    return session.get(IngestStatus, status_id)

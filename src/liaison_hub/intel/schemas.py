@@ -1,0 +1,173 @@
+"""What the intel services take and give: collections, filters, pages, ingest results (no tables here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from liaison_hub.policy.principal import Role
+
+DEFAULT_WRITE_ROLES = (Role.admin, Role.liaison_officer, Role.analyst)
+
+
+class DefaultMarking(BaseModel):
+    """The marking of objects that arrive without one; facets a marking leaves open are taken from here too."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tlp: str = "amber"
+    classification: str = "NU"
+    releasable_to: list[str] = Field(default_factory=list)
+    recipients: list[str] = Field(default_factory=list, description="Organisation short names (RED, AMBER+STRICT).")
+
+
+class CollectionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    alias: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$")
+    default_marking: DefaultMarking = Field(default_factory=DefaultMarking)
+    write_roles: list[Role] = Field(default_factory=lambda: list(DEFAULT_WRITE_ROLES))
+    with_definitions: bool = Field(default=True, description="Start with the hub's extension and TLP definitions.")
+
+
+class CollectionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = None
+    default_marking: DefaultMarking | None = None
+    write_roles: list[Role] | None = None
+
+
+@dataclass(frozen=True)
+class CollectionAccess:
+    """A collection as one principal sees it (TAXII 2.1 section 5.2.1)."""
+
+    id: int
+    taxii_id: str
+    alias: str | None
+    title: str
+    description: str
+    can_read: bool
+    can_write: bool
+    default_marking: dict[str, Any]
+    write_roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ObjectFilters:
+    """TAXII 2.1 section 3.4 filters, already parsed. ``versions`` holds 'last', 'first', 'all' or microseconds."""
+
+    added_after: int | None = None
+    ids: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    versions: tuple[str | int, ...] = ("last",)
+    spec_versions: tuple[str, ...] = ()
+
+    def fingerprint(self) -> str:
+        return repr((self.added_after, self.ids, self.types, self.versions, self.spec_versions))
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page ended: keyset pagination on ``(date_added, row id)``, or on ``(version, row id)`` for versions."""
+
+    key: int
+    row_id: int
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int = 100
+    after: Position | None = None
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """One stored version as a reader gets it; ``document`` is the object's JSON text as sent."""
+
+    row_id: int
+    stix_id: str
+    type: str
+    spec_version: str
+    version: int
+    date_added: int
+    audience_id: int
+    document: str
+
+
+@dataclass(frozen=True)
+class ObjectPage:
+    rows: Sequence[StoredRow]
+    more: bool
+    last: Position | None
+
+    @property
+    def first_added(self) -> int | None:
+        return min((r.date_added for r in self.rows), default=None)
+
+    @property
+    def last_added(self) -> int | None:
+        return max((r.date_added for r in self.rows), default=None)
+
+
+@dataclass(frozen=True)
+class ObjectOutcome:
+    """One object of an ingest: its id and version as sent, and why it was refused (None when it succeeded)."""
+
+    id: str
+    version: str
+    message: str | None = None
+
+
+@dataclass
+class IngestResult:
+    """Counts of an ingest; ``failures`` always, ``successes`` only when asked for (bounded memory otherwise)."""
+
+    total: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    refused: int = 0
+    successes: list[ObjectOutcome] = field(default_factory=list)
+    failures: list[ObjectOutcome] = field(default_factory=list)
+
+    @property
+    def succeeded(self) -> int:
+        return self.stored + self.duplicates
+
+    def summary(self) -> dict[str, int]:
+        return {"total": self.total, "stored": self.stored, "duplicates": self.duplicates, "refused": self.refused}
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """An object just stored, as batch hooks (e.g. correlation) receive it."""
+
+    row_id: int
+    collection_id: int
+    stix_id: str
+    type: str
+    version: int
+    date_added: int
+    audience_id: int
+    obj: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StatusRead:
+    """A TAXII status resource (TAXII 2.1 section 4.3.1)."""
+
+    id: str
+    status: str
+    request_timestamp: str
+    total_count: int
+    success_count: int
+    failure_count: int
+    pending_count: int
+    successes: list[dict[str, str]]
+    failures: list[dict[str, str]]
