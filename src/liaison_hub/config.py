@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     allow_anonymous: bool = Field(default=False, description="Serve TLP:CLEAR records to anonymous readers.")
     session_max_age: int = 8 * 3600
     sql_echo: bool = False
+    taxii_api_root: str = Field(default="hub", pattern=r"^[a-z0-9][a-z0-9-]{0,40}$", description="TAXII API root path.")
+    taxii_max_content_length: int = Field(default=10 * 1024 * 1024, ge=1024, description="Largest TAXII POST body.")
+    taxii_page_size: int = Field(default=100, ge=1, description="TAXII page size when a client gives no limit.")
+    taxii_max_page_size: int = Field(default=5000, ge=1, description="Largest TAXII page, whatever limit is asked.")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
