@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from liaison_hub.db.types import utcnow
@@ -37,7 +38,7 @@ def _digest(entry: AuditEntry) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def _advance_head(session: Session) -> tuple[int, str]:
+def _bump_head(session: Session) -> tuple[int, str] | None:
     # Writing the head row first takes the write lock (a row lock on PostgreSQL), so appends never fork.
     row = session.execute(
         update(AuditHead)
@@ -45,11 +46,26 @@ def _advance_head(session: Session) -> tuple[int, str]:
         .values(seq=AuditHead.seq + 1)
         .returning(AuditHead.seq, AuditHead.last_hash)
     ).one_or_none()
-    if row is None:
-        session.add(AuditHead(id=1, seq=1, last_hash=GENESIS))
-        session.flush()
-        return 1, GENESIS
-    return int(row[0]), str(row[1])
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def _create_head(session: Session) -> None:
+    """Create the empty head row; when a concurrent first append created it first, theirs is used."""
+    try:
+        with session.begin_nested():
+            session.add(AuditHead(id=1, seq=0, last_hash=GENESIS))
+    except IntegrityError:
+        pass
+
+
+def _advance_head(session: Session) -> tuple[int, str]:
+    head = _bump_head(session)
+    if head is None:
+        _create_head(session)
+        head = _bump_head(session)
+    if head is None:
+        raise RuntimeError("the audit chain head could not be created")
+    return head
 
 
 def record(
@@ -91,14 +107,18 @@ class Verification:
 def _entries(session: Session) -> Iterator[AuditEntry]:
     last = 0
     while True:
+        # populate_existing: check what the database holds, not copies this session loaded earlier.
         batch = session.scalars(
-            select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(VERIFY_BATCH)
+            select(AuditEntry)
+            .where(AuditEntry.seq > last)
+            .order_by(AuditEntry.seq)
+            .limit(VERIFY_BATCH)
+            .execution_options(populate_existing=True)
         ).all()
         if not batch:
             return
         yield from batch
         last = batch[-1].seq
-        session.expunge_all()
 
 
 def verify(session: Session) -> Verification:
@@ -112,7 +132,11 @@ def verify(session: Session) -> Verification:
         if _digest(entry) != entry.hash:
             return Verification(False, checked, entry.seq, "content does not match its hash")
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
-    head = session.get(AuditHead, 1)
+    head = session.get(AuditHead, 1, populate_existing=True)
+    if head is None and checked:
+        return Verification(
+            False, checked, checked + 1, f"the chain head is missing: entries after {checked} may be too"
+        )
     if head is not None and (head.seq != checked or head.last_hash != prev_hash):
         return Verification(False, checked, checked + 1, f"entries after {checked} are missing")
     return Verification(True, checked)
