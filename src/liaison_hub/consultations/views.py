@@ -271,3 +271,22 @@ def upcoming_table(session: Session, principal: Principal, series_id: int, after
     """Next occurrences of a series with every participant's local time (the series page's table)."""
     rows = repo.list_meetings(session, principal, series_id=series_id, after=utcnow() - timedelta(days=after_days))
     return meeting_reads(session, principal, rows, with_local=True)
+
+
+def meeting_table(session: Session, principal: Principal, series_id: int) -> list[MeetingRead]:
+    """Every meeting of a series the principal may read, with each participant's local time."""
+    rows = repo.list_meetings(session, principal, series_id=series_id)
+    return meeting_reads(session, principal, rows, with_local=True)
+
+
+def meeting_audience_ids(session: Session, principal: Principal, meeting_id: int) -> set[int]:
+    """Audiences of everything a meeting page shows, for its classification banner."""
+    row = meeting(session, principal, meeting_id)
+    agenda = repo.agenda(session, principal, row.id)
+    ids = {row.audience_id, series(session, principal, row.series_id).audience_id}
+    ids |= {a.audience_id for a in agenda}
+    ids |= {link.audience_id for link in repo.record_links(session, principal, [a.id for a in agenda])}
+    ids |= {m.audience_id for m in repo.minutes(session, principal, row.id)}
+    ids |= {d.audience_id for d in repo.decisions(session, principal, [row.id])}
+    ids |= {a.audience_id for a in repo.actions_of_meetings(session, principal, [row.id])}
+    return ids
