@@ -4,7 +4,7 @@ look at all versions of an object (to keep the latest/first flags right) never r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, false, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
@@ -16,7 +16,7 @@ from liaison_hub.policy import readable
 from liaison_hub.policy.levels import TLP
 from liaison_hub.policy.principal import Principal
 
-AnySelect = Select[Unpack[tuple[Any, ...]]]
+AnySelect = Select[*tuple[Any, ...]]
 VersionRow = tuple[int, str, int, int, str, bool, bool, bool]
 """(row id, stix id, version, audience id, digest, is_latest, is_first, multi_audience)"""
 

@@ -1,0 +1,47 @@
+"""Server discovery (TAXII 2.1 section 4.1), API root information (4.2) and status resources (4.3)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from liaison_hub.api.deps import DbSession, State
+from liaison_hub.intel import service
+from liaison_hub.taxii.deps import ApiRoot, TaxiiPrincipal, negotiate
+from liaison_hub.taxii.envelopes import status_resource
+from liaison_hub.taxii.media import TAXII_MEDIA_TYPE, taxii_response
+
+router = APIRouter(dependencies=[Depends(negotiate)])
+
+
+@router.get("/")
+def discovery(request: Request, state: State, _: TaxiiPrincipal) -> Response:
+    """Section 4.1: the server's title and its API roots."""
+    root = f"{request.scope.get('root_path', '')}/{state.settings.taxii_api_root}/"
+    return taxii_response(
+        {
+            "title": f"{state.settings.hub_name} TAXII 2.1",
+            "description": "STIX 2.1 shared under the hub's marking and releasability policy.",
+            "default": root,
+            "api_roots": [root],
+        }
+    )
+
+
+@router.get("/{root}/")
+def api_root_information(root: ApiRoot, state: State, _: TaxiiPrincipal) -> Response:
+    """Section 4.2: versions and the largest request body this API root accepts."""
+    return taxii_response(
+        {
+            "title": f"{state.settings.hub_name}: shared intelligence",
+            "description": "Collections of STIX 2.1 objects; each object is visible only to whom its marking allows.",
+            "versions": [TAXII_MEDIA_TYPE],
+            "max_content_length": state.settings.taxii_max_content_length,
+        }
+    )
+
+
+@router.get("/{root}/status/{status_id}/")
+def get_status(root: ApiRoot, status_id: str, session: DbSession, principal: TaxiiPrincipal) -> Response:
+    """Section 4.3: the outcome of an add-objects request, for the client that made it."""
+    return taxii_response(status_resource(service.get_status(session, principal, status_id=status_id)))

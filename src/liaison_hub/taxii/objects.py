@@ -1,0 +1,123 @@
+"""Objects of a collection: manifest (TAXII 2.1 section 5.3), get (5.4) and add (5.5) objects, get (5.6) and
+delete (5.7) one object, and its versions (5.8). Filters and paging are in SQL, in ``intel``; this only translates."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from liaison_hub.api.deps import DbSession, State
+from liaison_hub.intel import service
+from liaison_hub.taxii.deps import ApiRoot, EnvelopeObjects, TaxiiActor, TaxiiPrincipal, negotiate
+from liaison_hub.taxii.envelopes import (
+    date_headers,
+    manifest_envelope,
+    objects_envelope,
+    status_resource,
+    versions_envelope,
+)
+from liaison_hub.taxii.filters import (
+    DELETE_FILTERS,
+    OBJECT_FILTERS,
+    VERSION_FILTERS,
+    next_token,
+    parse_filters,
+    parse_page,
+)
+from liaison_hub.taxii.media import taxii_response
+
+router = APIRouter(dependencies=[Depends(negotiate)])
+OBJECTS = "/{root}/collections/{collection}/objects/"
+OBJECT = "/{root}/collections/{collection}/objects/{object_id}/"
+
+
+def _scope(kind: str, collection: str, object_id: str, filters: object) -> str:
+    """What a ``next`` cursor is bound to: the endpoint, collection, object and filters."""
+    return f"{kind}|{collection}|{object_id}|{filters!r}"
+
+
+@router.get("/{root}/collections/{collection}/manifest/")
+def get_manifest(
+    root: ApiRoot, collection: str, request: Request, session: DbSession, state: State, principal: TaxiiPrincipal
+) -> Response:
+    """Section 5.3: id, date_added, version and media type of each object, paged like the objects."""
+    filters = parse_filters(request.query_params, allowed=OBJECT_FILTERS)
+    scope = _scope("manifest", collection, "", filters)
+    page = parse_page(request.query_params, state.settings, scope=scope)
+    result = service.manifest(session, principal, collection=collection, filters=filters, page=page)
+    body = manifest_envelope(result, next_token(result.last, state.settings, scope=scope))
+    return taxii_response(body, headers=date_headers(result))
+
+
+@router.get(OBJECTS)
+def get_objects(
+    root: ApiRoot, collection: str, request: Request, session: DbSession, state: State, principal: TaxiiPrincipal
+) -> Response:
+    """Section 5.4: an envelope of the objects the principal may read, oldest ``date_added`` first."""
+    filters = parse_filters(request.query_params, allowed=OBJECT_FILTERS)
+    scope = _scope("objects", collection, "", filters)
+    page = parse_page(request.query_params, state.settings, scope=scope)
+    result = service.list_objects(session, principal, collection=collection, filters=filters, page=page)
+    body = objects_envelope(result, next_token(result.last, state.settings, scope=scope))
+    return taxii_response(body, headers=date_headers(result))
+
+
+@router.post(OBJECTS)
+def add_objects(
+    root: ApiRoot, collection: str, objects: EnvelopeObjects, session: DbSession, state: State, actor: TaxiiActor
+) -> Response:
+    """Section 5.5: store the envelope's objects; each refused one is listed in the status with its reason."""
+    status = service.submit(session, actor, collection=collection, objects=objects, accreditation=state.accreditation)
+    return taxii_response(status_resource(status), status_code=202)
+
+
+@router.get(OBJECT)
+def get_object(
+    root: ApiRoot,
+    collection: str,
+    object_id: str,
+    request: Request,
+    session: DbSession,
+    state: State,
+    principal: TaxiiPrincipal,
+) -> Response:
+    """Section 5.6: versions of one object (the latest by default); 404 alike for missing and invisible."""
+    filters = parse_filters(request.query_params, allowed=VERSION_FILTERS | {"version"})
+    scope = _scope("object", collection, object_id, filters)
+    page = parse_page(request.query_params, state.settings, scope=scope)
+    result = service.get_object(
+        session, principal, collection=collection, stix_id=object_id, filters=filters, page=page
+    )
+    body = objects_envelope(result, next_token(result.last, state.settings, scope=scope))
+    return taxii_response(body, headers=date_headers(result))
+
+
+@router.delete(OBJECT)
+def delete_object(
+    root: ApiRoot, collection: str, object_id: str, request: Request, session: DbSession, actor: TaxiiActor
+) -> Response:
+    """Section 5.7: delete the matching versions (all by default) that the caller's organisation shared."""
+    filters = parse_filters(request.query_params, allowed=DELETE_FILTERS, default_version="all")
+    service.delete_object(session, actor, collection=collection, stix_id=object_id, filters=filters)
+    return taxii_response(b"", status_code=200)
+
+
+@router.get("/{root}/collections/{collection}/objects/{object_id}/versions/")
+def get_versions(
+    root: ApiRoot,
+    collection: str,
+    object_id: str,
+    request: Request,
+    session: DbSession,
+    state: State,
+    principal: TaxiiPrincipal,
+) -> Response:
+    """Section 5.8: the versions the principal may read, oldest first."""
+    filters = parse_filters(request.query_params, allowed=VERSION_FILTERS, default_version="all")
+    scope = _scope("versions", collection, object_id, filters)
+    page = parse_page(request.query_params, state.settings, scope=scope)
+    result = service.list_versions(
+        session, principal, collection=collection, stix_id=object_id, filters=filters, page=page
+    )
+    body = versions_envelope(result, next_token(result.last, state.settings, scope=scope))
+    return taxii_response(body, headers=date_headers(result))
