@@ -11,6 +11,7 @@ from typing import NoReturn
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from liaison_hub.config import Settings, get_settings
@@ -61,6 +62,15 @@ def format_validation(exc: ValidationError) -> str:
 
 
 @contextmanager
+def database_errors() -> Iterator[None]:
+    """A database that cannot be reached becomes a message and exit code 1, not a traceback."""
+    try:
+        yield
+    except OperationalError as exc:
+        fail(f"cannot use the database: {exc.orig}")
+
+
+@contextmanager
 def transaction() -> Iterator[CliContext]:
     """One transaction for the command; domain errors become a message on stderr and exit code 1."""
     settings = load_settings()
@@ -73,6 +83,8 @@ def transaction() -> Iterator[CliContext]:
         fail(exc.message)
     except ValidationError as exc:
         fail(format_validation(exc))
+    except OperationalError as exc:
+        fail(f"cannot use the database: {exc.orig}")
     finally:
         if "engine" in locals():
             engine.dispose()

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from liaison_hub.audit import repository as audit_repo
 from liaison_hub.audit.service import verify
-from liaison_hub.cli.common import cli_actor, console, fail, load_settings, transaction
+from liaison_hub.cli.common import cli_actor, console, database_errors, fail, load_settings, transaction
 from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_app, user_app
 from liaison_hub.config import Settings
 from liaison_hub.consultations.cli import consult_app
@@ -74,7 +74,8 @@ def db_current() -> None:
     """Show the database's schema revision and whether it is up to date."""
     settings = load_settings()
     engine = create_db_engine(settings.effective_database_url)
-    have, want = current(engine), heads(settings.effective_database_url)
+    with database_errors():
+        have, want = current(engine), heads(settings.effective_database_url)
     engine.dispose()
     console.print(f"database: {', '.join(sorted(have)) or '(empty)'}; code: {', '.join(sorted(want))}")
     if have != want:
@@ -109,6 +110,8 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> Non
         application = create_app(settings)
     except HubError as exc:
         fail(exc.message)
+    except OperationalError as exc:
+        fail(f"cannot use the database: {exc.orig}")
     if workers > 1:
         if settings.effective_database_url.startswith("sqlite"):
             fail("several worker processes need PostgreSQL; SQLite serves one process")
