@@ -25,7 +25,7 @@ from liaison_hub.intel.stix import canonical_digest, document_of, micros_of, ver
 from liaison_hub.intel.validation import check
 from liaison_hub.models import Organisation
 from liaison_hub.models.intel import IntelCollection
-from liaison_hub.policy import audience_for
+from liaison_hub.policy import audience_for, check_marking
 from liaison_hub.policy.levels import TLP, Level, parse_classification
 from liaison_hub.policy.marking import Marking
 from liaison_hub.policy.principal import Actor
@@ -219,6 +219,7 @@ class Ingest:
                 recipients=self._organisation_ids(facets.recipients or ()),
                 owner_organisation_id=self.owner,
             )
+            check_marking(marking, self.accreditation)
             level = parse_classification(marking.classification)
             if not self.system and level.rank > self.actor.principal.clearance_rank:
                 raise InvalidInput(f"classification {level.name} is above your clearance")

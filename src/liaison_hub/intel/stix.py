@@ -30,7 +30,7 @@ def parse_micros(text: object) -> int:
     try:
         moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=UTC)
     except ValueError as exc:
-        raise BadTimestamp(f"{text!r} is not a valid date and time: {exc}") from None
+        raise BadTimestamp(f"{text!r} is not a valid timestamp: {exc}") from None
     micros = int((fraction or "").ljust(6, "0"))
     return (moment - EPOCH) // _ONE_MICRO + micros
 

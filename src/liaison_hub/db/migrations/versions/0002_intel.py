@@ -67,7 +67,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stix_object")),
     )
     with op.batch_alter_table("stix_object", schema=None) as batch_op:
-        batch_op.create_index("ix_stix_object_version", ["collection_id", "stix_id", "version", "audience_id"], unique=True)
+        batch_op.create_index(
+            "ix_stix_object_version", ["collection_id", "stix_id", "version", "audience_id"], unique=True
+        )
         batch_op.create_index("ix_stix_object_added", ["collection_id", "date_added", "id"], unique=False)
         batch_op.create_index("ix_stix_object_type_added", ["collection_id", "type", "date_added"], unique=False)
         batch_op.create_index(batch_op.f("ix_stix_object_audience_id"), ["audience_id"], unique=False)
