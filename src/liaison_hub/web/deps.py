@@ -1,0 +1,53 @@
+"""Dependencies of web pages: the signed-in viewer (from the session cookie only) and the actor for writes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from liaison_hub.api.deps import SESSION_USER_KEY, DbSession, State, client_source
+from liaison_hub.directory import service as directory
+from liaison_hub.directory.auth import session_principal
+from liaison_hub.errors import Forbidden, Unauthenticated
+from liaison_hub.policy.principal import Actor
+from liaison_hub.web.rendering import Viewer
+
+
+def signed_in(request: Request, session: DbSession, state: State) -> Viewer:
+    """The signed-in user; anyone else is sent to the sign-in page (see errors.py)."""
+    user_id = request.session.get(SESSION_USER_KEY)
+    if not isinstance(user_id, int):
+        raise Unauthenticated()
+    try:
+        principal = session_principal(session, user_id, accreditation=state.accreditation)
+    except Unauthenticated:
+        request.session.clear()
+        raise
+    account = directory.user(session, principal.username)
+    viewer = Viewer(
+        principal=principal,
+        display_name=account.display_name,
+        organisation=account.organisation.short_name,
+        timezone=account.timezone,
+    )
+    request.state.viewer = viewer
+    return viewer
+
+
+SignedIn = Annotated[Viewer, Depends(signed_in)]
+
+
+def web_actor(request: Request, viewer: SignedIn) -> Actor:
+    """The viewer acting from their address, for services and the audit trail."""
+    return Actor(viewer.principal, client_source(request))
+
+
+def web_admin(actor: Annotated[Actor, Depends(web_actor)]) -> Actor:
+    if not actor.principal.is_admin:
+        raise Forbidden("Only administrators may do this.")
+    return actor
+
+
+WebActor = Annotated[Actor, Depends(web_actor)]
+WebAdmin = Annotated[Actor, Depends(web_admin)]

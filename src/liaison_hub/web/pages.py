@@ -1,0 +1,75 @@
+"""Sign in (Argon2 password), sign out, and the home page: who am I, where do I belong, what may I see."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import Response
+
+from liaison_hub.api.deps import SESSION_USER_KEY, DbSession, State
+from liaison_hub.directory import service as directory
+from liaison_hub.directory.auth import authenticate_password
+from liaison_hub.errors import Unauthenticated
+from liaison_hub.policy.levels import parse_classification
+from liaison_hub.web.deps import SignedIn
+from liaison_hub.web.errors import page_router
+from liaison_hub.web.rendering import flash, level_name, redirect, render
+from liaison_hub.web.security import Csrf, end_session, safe_next, start_session
+
+router = page_router()
+
+ShortText = Annotated[str, Form(max_length=256)]
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    """The sign-in form; it carries the anonymous session's CSRF token."""
+    if isinstance(request.session.get(SESSION_USER_KEY), int):
+        return redirect(safe_next(next))
+    return render(request, "login.html", {"next": safe_next(next), "username": "", "error": None})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: DbSession,
+    _: Csrf,
+    username: ShortText = "",
+    password: ShortText = "",
+    next: ShortText = "/",
+) -> Response:
+    """Check the password (Argon2); on success start a fresh session and go where the visitor was heading."""
+    try:
+        account = authenticate_password(session, username.strip(), password)
+    except Unauthenticated as exc:
+        context = {"next": safe_next(next), "username": username, "error": exc.message}
+        return render(request, "login.html", context, status_code=401)
+    start_session(request, account.id)
+    flash(request, f"Signed in as {account.display_name}.", "success")
+    return redirect(safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request, _: Csrf) -> Response:
+    end_session(request)
+    flash(request, "You have signed out.", "success")
+    return redirect("/login")
+
+
+@router.get("/")
+def home(request: Request, session: DbSession, viewer: SignedIn, state: State) -> Response:
+    """Who am I: organisation, nation, clearance in force on this hub, roles; and where to go next."""
+    account = directory.user(session, viewer.principal.username)
+    nation = directory.nation(session, account.organisation.nation_code) if account.organisation.nation_code else None
+    context = {
+        "account": account,
+        "organisation": account.organisation,
+        "nation": nation,
+        "clearance": level_name(viewer.principal.clearance_rank),
+        "personal_clearance": parse_classification(account.clearance).name,
+        "roles": sorted(viewer.principal.roles),
+        "scopes": sorted(viewer.principal.scopes),
+        "hub_accreditation": state.accreditation.name,
+    }
+    return render(request, "home.html", context)
