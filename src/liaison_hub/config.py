@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     taxii_max_content_length: int = Field(default=10 * 1024 * 1024, ge=1024, description="Largest TAXII POST body.")
     taxii_page_size: int = Field(default=100, ge=1, description="TAXII page size when a client gives no limit.")
     taxii_max_page_size: int = Field(default=5000, ge=1, description="Largest TAXII page, whatever limit is asked.")
+    correlation_limit: int = Field(
+        default=20, ge=1, description="Values mentioned by more records than this (that a reader may read) stop correlating."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -1,0 +1,145 @@
+"""Correlation queries. Every query that returns or counts index rows or stored objects to a principal goes
+through ``policy.readable``; the bulk writes and the re-index scan never return rows to anyone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from liaison_hub.models import Audience, Organisation
+from liaison_hub.models.intel import StixObject
+from liaison_hub.models.intel_correlation import IntelObservable, IntelSightingLink
+from liaison_hub.policy import readable
+from liaison_hub.policy.principal import Principal
+
+AnySelect = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """A record (one object in one collection) mentioning a value, with the newest of its readable versions that
+    does so."""
+
+    collection_id: int
+    stix_id: str
+    type: str
+    row_id: int
+
+
+@dataclass(frozen=True)
+class ObjectRow:
+    row_id: int
+    collection_id: int
+    stix_id: str
+    type: str
+    version: int
+    audience_id: int
+    document: str
+
+
+def add_observables(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One batched INSERT of index rows."""
+    if rows:
+        session.execute(insert(IntelObservable), rows)
+
+
+def add_sighting_links(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(IntelSightingLink), rows)
+
+
+def clear_index(session: Session) -> None:
+    session.execute(delete(IntelObservable))
+    session.execute(delete(IntelSightingLink))
+
+
+def scan_objects(session: Session, *, batch_size: int) -> Iterator[list[ObjectRow]]:
+    """Bookkeeping for a re-index: every stored version in row order, a batch at a time (never shown to anyone)."""
+    o = StixObject
+    after = 0
+    while True:
+        stmt: AnySelect = select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document)
+        rows = [ObjectRow(*r) for r in session.execute(stmt.where(o.id > after).order_by(o.id).limit(batch_size))]
+        if not rows:
+            return
+        yield rows
+        after = rows[-1].row_id
+
+
+def object_values(session: Session, principal: Principal, *, collection_id: int, stix_id: str) -> list[tuple[str, str]]:
+    """The (kind, value) pairs the principal's readable versions of one object mention."""
+    o = IntelObservable
+    stmt: AnySelect = select(o.kind, o.value).where(o.collection_id == collection_id, o.stix_id == stix_id)
+    stmt = readable(stmt, principal, o)
+    return sorted({(r[0], r[1]) for r in session.execute(stmt.distinct())})
+
+
+def records_mentioning(
+    session: Session, principal: Principal, value_keys: Sequence[str], *, limit: int
+) -> list[RecordRow]:
+    """Up to ``limit`` readable records mentioning any of these values, in (collection, id) order.
+
+    The lookup index is ordered by (value_key, collection_id, stix_id), so the grouping streams and stops early
+    even for a value that millions of records mention."""
+    o = IntelObservable
+    stmt: AnySelect = select(o.collection_id, o.stix_id, func.min(o.object_type), func.max(o.object_row_id))
+    stmt = readable(stmt.where(o.value_key.in_(list(value_keys))), principal, o)
+    stmt = stmt.group_by(o.collection_id, o.stix_id).order_by(o.collection_id, o.stix_id).limit(limit)
+    return [RecordRow(r[0], r[1], r[2], r[3]) for r in session.execute(stmt)]
+
+
+def count_records(session: Session, principal: Principal, value_keys: Sequence[str]) -> int:
+    """How many readable records mention any of these values (never counting one the principal cannot read)."""
+    o = IntelObservable
+    inner: AnySelect = select(o.collection_id, o.stix_id).where(o.value_key.in_(list(value_keys)))
+    inner = readable(inner, principal, o)
+    return int(session.scalar(select(func.count()).select_from(inner.distinct().subquery())) or 0)
+
+
+def objects_by_row(session: Session, principal: Principal, row_ids: Iterable[int]) -> dict[int, ObjectRow]:
+    """Stored versions by row id, only those the principal may read."""
+    ids = list(set(row_ids))
+    if not ids:
+        return {}
+    o = StixObject
+    stmt: AnySelect = select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document)
+    return {r[0]: ObjectRow(*r) for r in session.execute(readable(stmt.where(o.id.in_(ids)), principal, o))}
+
+
+def newest_readable(session: Session, principal: Principal, stix_ids: Iterable[str]) -> dict[str, ObjectRow]:
+    """For each STIX id, the newest version the principal may read (in any collection); others are absent."""
+    ids = list(set(stix_ids))
+    if not ids:
+        return {}
+    o = StixObject
+    stmt: AnySelect = select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document)
+    found: dict[str, ObjectRow] = {}
+    for r in session.execute(readable(stmt.where(o.stix_id.in_(ids)), principal, o).order_by(o.version, o.id)):
+        found[r[2]] = ObjectRow(*r)
+    return found
+
+
+def sighting_links(session: Session, principal: Principal, target_id: str, *, limit: int) -> list[IntelSightingLink]:
+    """Readable sighting links to one object, newest sighting version first."""
+    s = IntelSightingLink
+    stmt = readable(select(s).where(s.target_id == target_id), principal, s)
+    return list(session.scalars(stmt.order_by(s.sighting_row_id.desc()).limit(limit)))
+
+
+def audiences(session: Session, ids: Iterable[int]) -> dict[int, Audience]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    return {a.id: a for a in session.scalars(select(Audience).where(Audience.id.in_(wanted)))}
+
+
+def organisation_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    stmt = select(Organisation.id, Organisation.short_name).where(Organisation.id.in_(wanted))
+    return {int(r[0]): str(r[1]) for r in session.execute(stmt)}

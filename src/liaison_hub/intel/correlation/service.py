@@ -1,0 +1,275 @@
+"""Correlation and sightings: fill the index as objects are stored; answer "which other records mention this
+value" and "who sighted this" with only what the asking principal may read.
+
+No leak through counts or flags: every count is taken over index rows the principal may read (``readable`` on
+the index row, which carries its version's audience), and a value is over-correlating *for this principal* when
+more than ``limit`` records it may read mention it. A flag computed over all records would say "there are more
+records than you can see", a count of invisible records by another name; so two readers may see a different flag
+for the same value, and that difference reveals nothing that their own lists do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session
+
+from liaison_hub.audit.service import record
+from liaison_hub.errors import Forbidden, InvalidInput, NotFound
+from liaison_hub.intel import repository as intel_repo
+from liaison_hub.intel import service as intel
+from liaison_hub.intel.correlation import repository as repo
+from liaison_hub.intel.correlation.extract import observables_of
+from liaison_hub.intel.correlation.normalise import Observable, candidates
+from liaison_hub.intel.correlation.schemas import (
+    ObjectCorrelations,
+    ObservableRead,
+    RecordRead,
+    SearchResult,
+    SightingRead,
+    ValueCorrelation,
+)
+from liaison_hub.intel.schemas import StoredObject
+from liaison_hub.intel.stix import BadTimestamp, format_micros, parse_micros
+from liaison_hub.policy.principal import Actor, Principal
+from liaison_hub.policy.schemas import MarkingRead, marking_read
+
+DEFAULT_LIMIT = 20
+MAX_VALUES = 200
+SIGHTING_REFS = (("sighting_of_ref", "sighting_of"), ("observed_data_refs", "observed_data"))
+
+
+def _observable_rows(stored: StoredObject) -> list[dict[str, Any]]:
+    return [
+        {
+            "object_row_id": stored.row_id,
+            "collection_id": stored.collection_id,
+            "stix_id": stored.stix_id,
+            "object_type": stored.type,
+            "kind": o.kind,
+            "value": o.value,
+            "value_key": o.key,
+            "audience_id": stored.audience_id,
+        }
+        for o in observables_of(stored.obj)
+    ]
+
+
+def _micros(value: object) -> int | None:
+    try:
+        return parse_micros(value)
+    except BadTimestamp:
+        return None
+
+
+def _sighting_rows(stored: StoredObject) -> list[dict[str, Any]]:
+    """The references of a sighting (STIX 2.1 section 5.2) to what it sighted."""
+    if stored.type != "sighting":
+        return []
+    obj, rows = stored.obj, []
+    count = obj.get("count") if isinstance(obj.get("count"), int) else None
+    for prop, role in SIGHTING_REFS:
+        refs = obj.get(prop)
+        for target in [refs] if isinstance(refs, str) else refs if isinstance(refs, list) else []:
+            if isinstance(target, str):
+                rows.append(
+                    {
+                        "sighting_row_id": stored.row_id,
+                        "collection_id": stored.collection_id,
+                        "sighting_id": stored.stix_id,
+                        "target_id": target,
+                        "role": role,
+                        "count": count,
+                        "first_seen": _micros(obj.get("first_seen")),
+                        "last_seen": _micros(obj.get("last_seen")),
+                        "audience_id": stored.audience_id,
+                    }
+                )
+    return rows
+
+
+def index_batch(session: Session, stored: Sequence[StoredObject]) -> None:
+    """The ingest batch hook: index a stored batch's values and sighting links, one INSERT each, same transaction."""
+    repo.add_observables(session, [row for s in stored for row in _observable_rows(s)])
+    repo.add_sighting_links(session, [row for s in stored for row in _sighting_rows(s)])
+
+
+def reindex(session: Session, actor: Actor, *, batch_size: int = 1000) -> int:
+    """Rebuild the whole index from the stored versions (admins), e.g. after the extraction rules changed."""
+    if not actor.principal.is_admin:
+        raise Forbidden("re-indexing needs the admin role and the admin scope")
+    repo.clear_index(session)
+    total = 0
+    for rows in repo.scan_objects(session, batch_size=batch_size):
+        batch = [
+            StoredObject(r.row_id, r.collection_id, r.stix_id, r.type, r.version, 0, r.audience_id, _loads(r.document))
+            for r in rows
+        ]
+        index_batch(session, batch)
+        total += len(batch)
+    record(
+        session,
+        actor,
+        action="intel.reindex",
+        entity_type="intel_observable",
+        entity_id="*",
+        details={"objects": total},
+    )
+    return total
+
+
+def _loads(document: str) -> dict[str, Any]:
+    value = orjson.loads(document)
+    return value if isinstance(value, dict) else {}
+
+
+def _name(document: str) -> str | None:
+    obj = _loads(document)
+    for key in ("name", "value", "pattern"):
+        if isinstance(obj.get(key), str):
+            return str(obj[key])[:200]
+    return None
+
+
+class _Describer:
+    """Turns readable stored versions into ``RecordRead`` with collection names and markings (few queries)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.collections = {c.id: c for c in intel_repo.list_collections(session)}
+        self.markings: dict[int, MarkingRead] = {}
+
+    def load_markings(self, audience_ids: Iterable[int]) -> None:
+        found = repo.audiences(self.session, set(audience_ids) - self.markings.keys())
+        owners = {a.owner_organisation_id for a in found.values() if a.owner_organisation_id is not None}
+        names = repo.organisation_names(self.session, owners | {r for a in found.values() for r in a.recipients})
+        self.markings.update({i: marking_read(a, names) for i, a in found.items()})
+
+    def records(self, rows: Iterable[repo.ObjectRow]) -> list[RecordRead]:
+        rows = list(rows)
+        self.load_markings(r.audience_id for r in rows)
+        return [self.record(r) for r in rows]
+
+    def record(self, row: repo.ObjectRow) -> RecordRead:
+        collection = self.collections[row.collection_id]
+        return RecordRead(
+            collection=collection.alias or collection.taxii_id,
+            collection_title=collection.title,
+            stix_id=row.stix_id,
+            type=row.type,
+            name=_name(row.document),
+            marking=self.markings[row.audience_id],
+            audience_id=row.audience_id,
+        )
+
+
+def _records(session: Session, principal: Principal, rows: Sequence[repo.RecordRow]) -> list[RecordRead]:
+    objects = repo.objects_by_row(session, principal, (r.row_id for r in rows))
+    return _Describer(session).records(objects[r.row_id] for r in rows if r.row_id in objects)
+
+
+def search(
+    session: Session, principal: Principal, *, value: str, limit: int = 100, correlation_limit: int = DEFAULT_LIMIT
+) -> SearchResult:
+    """Which records the principal may read mention ``value``, in any form it may take (an address, a domain...)."""
+    if limit < 1:
+        raise InvalidInput("limit must be a positive integer")
+    values = candidates(value)
+    if not values:
+        raise InvalidInput(f"{value[:100]!r} is not an IP address, domain, URL, e-mail address or file hash")
+    keys = [v.key for v in values]
+    count = repo.count_records(session, principal, keys)
+    rows = repo.records_mentioning(session, principal, keys, limit=limit)
+    return SearchResult(
+        query=value,
+        values=[ObservableRead(kind=v.kind, value=v.value) for v in values],
+        count=count,
+        over_correlating=count > correlation_limit,
+        limit=correlation_limit,
+        records=_records(session, principal, rows),
+    )
+
+
+def _visible_object(session: Session, principal: Principal, collection: str, stix_id: str) -> int:
+    """The collection's row id, when the principal may read at least one version of the object; else 404."""
+    access = intel.get_collection(session, principal, collection)
+    if not access.can_read or not intel_repo.any_visible(session, principal, collection_id=access.id, stix_id=stix_id):
+        raise NotFound(f"no object {stix_id!r} in this collection")
+    return access.id
+
+
+def correlations(
+    session: Session, principal: Principal, *, collection: str, stix_id: str, correlation_limit: int = DEFAULT_LIMIT
+) -> ObjectCorrelations:
+    """The values an object mentions and, for each, the other readable records that mention it too."""
+    collection_id = _visible_object(session, principal, collection, stix_id)
+    values = repo.object_values(session, principal, collection_id=collection_id, stix_id=stix_id)
+    found: list[tuple[str, str, list[repo.RecordRow]]] = []
+    for kind, value in values[:MAX_VALUES]:
+        rows = repo.records_mentioning(session, principal, [Observable(kind, value).key], limit=correlation_limit + 1)
+        found.append((kind, value, rows))
+    others = [r for _, _, rows in found if len(rows) <= correlation_limit for r in rows]
+    objects = repo.objects_by_row(session, principal, (r.row_id for r in others))
+    describer = _Describer(session)
+    describer.load_markings(o.audience_id for o in objects.values())
+    result = []
+    for kind, value, rows in found:
+        over = len(rows) > correlation_limit
+        listed = [] if over else [r for r in rows if (r.collection_id, r.stix_id) != (collection_id, stix_id)]
+        records = [describer.record(objects[r.row_id]) for r in listed if r.row_id in objects]
+        result.append(ValueCorrelation(kind=kind, value=value, count=len(rows), over_correlating=over, records=records))
+    return ObjectCorrelations(
+        stix_id=stix_id,
+        collection=collection,
+        limit=correlation_limit,
+        values=result,
+        truncated=len(values) > MAX_VALUES,
+    )
+
+
+def sightings(
+    session: Session, principal: Principal, *, collection: str, stix_id: str, limit: int = 100
+) -> list[SightingRead]:
+    """Readable sightings of an object (through ``sighting_of_ref`` or ``observed_data_refs``), newest first."""
+    _visible_object(session, principal, collection, stix_id)
+    links = repo.sighting_links(session, principal, stix_id, limit=limit)
+    objects = repo.objects_by_row(session, principal, (link.sighting_row_id for link in links))
+    seen: set[tuple[int, str]] = set()
+    kept = []
+    for link in links:
+        if link.sighting_row_id in objects and (link.collection_id, link.sighting_id) not in seen:
+            seen.add((link.collection_id, link.sighting_id))
+            kept.append(link)
+    where_refs = {ref for link in kept for ref in _where_sighted(objects[link.sighting_row_id].document)}
+    places = repo.newest_readable(session, principal, where_refs)
+    describer = _Describer(session)
+    describer.load_markings(o.audience_id for o in objects.values())
+    return [
+        SightingRead(
+            sighting=describer.record(objects[link.sighting_row_id]),
+            role=link.role,
+            count=link.count,
+            first_seen=format_micros(link.first_seen) if link.first_seen is not None else None,
+            last_seen=format_micros(link.last_seen) if link.last_seen is not None else None,
+            where_sighted=[
+                _name(places[ref].document) or ref
+                for ref in _where_sighted(objects[link.sighting_row_id].document)
+                if ref in places
+            ],
+        )
+        for link in kept
+    ]
+
+
+def _where_sighted(document: str) -> list[str]:
+    refs = _loads(document).get("where_sighted_refs")
+    return [r for r in refs if isinstance(r, str)] if isinstance(refs, list) else []
+
+
+def describe(session: Session, principal: Principal, stix_ids: Iterable[str]) -> dict[str, RecordRead]:
+    """The newest readable version of each of these objects, by STIX id (ids the principal cannot read are absent)."""
+    rows = repo.newest_readable(session, principal, stix_ids)
+    records = _Describer(session).records(rows.values())
+    return {r.stix_id: r for r in records}
