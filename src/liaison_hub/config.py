@@ -5,8 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from liaison_hub.errors import InvalidInput
+from liaison_hub.policy.levels import parse_classification
 
 PLACEHOLDER_SECRET = "change-me-not-a-secret"
 
@@ -39,6 +42,15 @@ class Settings(BaseSettings):
     correlation_limit: int = Field(
         default=20, ge=1, description="Values mentioned by more records than this (that a reader may read) stop correlating."
     )
+
+    @field_validator("accreditation")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        """Refuse an unknown level at start-up, naming the setting, not at the first marking."""
+        try:
+            return parse_classification(value).code
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
