@@ -46,7 +46,10 @@ def fast_accepts(pattern: str) -> bool:
 @lru_cache(maxsize=4096)
 def reference_errors(pattern: str, version: str = "2.1") -> tuple[str, ...]:
     """The reference validator's complaints (empty when the pattern is valid)."""
-    return tuple(str(error) for error in run_validator(pattern, version))
+    try:
+        return tuple(str(error) for error in run_validator(pattern, version))
+    except Exception as exc:  # the reference crashes on some inputs (e.g. an empty pattern): that is a refusal
+        return (f"the pattern cannot be parsed ({type(exc).__name__})",)
 
 
 def pattern_error(pattern: str, version: str = "2.1") -> str | None:
