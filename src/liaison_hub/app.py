@@ -20,6 +20,7 @@ from liaison_hub.db.engine import create_db_engine, make_session_factory
 from liaison_hub.db.migrate import ensure_current
 from liaison_hub.directory.api import router as directory_router
 from liaison_hub.errors import HubError
+from liaison_hub.intel.api import router as intel_router
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.taxii import create_taxii_app
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(directory_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(consultations_router, prefix=API_PREFIX)
+    app.include_router(intel_router, prefix=API_PREFIX)
     app.mount("/taxii2", create_taxii_app(state))
     _mount_web(app)
     return app

@@ -13,12 +13,16 @@ from liaison_hub.audit import repository as audit_repo
 from liaison_hub.audit.service import verify
 from liaison_hub.cli.common import cli_actor, console, database_errors, fail, load_settings, transaction
 from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_app, user_app
+from liaison_hub.cli.intel import intel_app
 from liaison_hub.config import Settings
 from liaison_hub.consultations.cli import consult_app
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.db.migrate import current, heads, upgrade
 from liaison_hub.directory.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo, seed_reference_data
 from liaison_hub.errors import HubError
+from liaison_hub.intel.sample import COLLECTION as SAMPLE_COLLECTION
+from liaison_hub.intel.sample import load_sample
+from liaison_hub.policy.levels import parse_classification
 
 app = typer.Typer(
     name="liaison",
@@ -36,6 +40,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(consult_app, name="consult")
+app.add_typer(intel_app, name="intel")
 
 
 def _upgrade(settings: Settings) -> None:
@@ -54,7 +59,10 @@ def _initialise(settings: Settings, *, demo: bool) -> str | None:
         with session_scope(make_session_factory(engine)) as session:
             actor = cli_actor()
             seed_reference_data(session, actor)
-            return seed_demo(session, actor, secret_key=settings.secret_key) if demo else None
+            token = seed_demo(session, actor, secret_key=settings.secret_key) if demo else None
+            if demo:
+                load_sample(session, accreditation=parse_classification(settings.accreditation))
+            return token
     except HubError as exc:
         fail(exc.message)
     finally:
@@ -135,8 +143,10 @@ def demo(
     console.print(f"API docs:       {url}/api/v1/docs")
     console.print(f"sign in as any of: {', '.join(u.username for u in DEMO_USERS)}")
     console.print(f"password:       {DEMO_PASSWORD}")
+    console.print(f"TAXII 2.1:      {url}/taxii2/ (discovery; sample data in collection '{SAMPLE_COLLECTION}')")
     if token:
         console.print(f"API token of analyst-jp (shown once): {token}")
+        console.print(f"TAXII client:   user analyst-jp, password {token}")
     console.rule()
     _serve(settings, host=host, port=port)
 
