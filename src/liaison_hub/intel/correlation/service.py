@@ -125,7 +125,8 @@ def _loads(document: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _name(document: str) -> str | None:
+def display_name(document: str) -> str | None:
+    """What to call an object on a page: its name, value or pattern."""
     obj = _loads(document)
     for key in ("name", "value", "pattern"):
         if isinstance(obj.get(key), str):
@@ -159,7 +160,7 @@ class _Describer:
             collection_title=collection.title,
             stix_id=row.stix_id,
             type=row.type,
-            name=_name(row.document),
+            name=display_name(row.document),
             marking=self.markings[row.audience_id],
             audience_id=row.audience_id,
         )
@@ -254,7 +255,7 @@ def sightings(
             first_seen=format_micros(link.first_seen) if link.first_seen is not None else None,
             last_seen=format_micros(link.last_seen) if link.last_seen is not None else None,
             where_sighted=[
-                _name(places[ref].document) or ref
+                display_name(places[ref].document) or ref
                 for ref in _where_sighted(objects[link.sighting_row_id].document)
                 if ref in places
             ],
