@@ -11,7 +11,7 @@ PUBLISHED = "2026-01-01T00:00:00.000Z"
 TLP2_PUBLISHED = "2022-10-01T00:00:00.000Z"
 SCHEMA = (
     "Defined in Liaison Hub's docs/markings.md: a property-extension of marking-definition with 'classification' "
-    "(string, required), 'releasable_to' (array of strings) and 'recipients' (array of strings)."
+    "(string), 'releasable_to' (array of strings) and 'recipients' (array of strings), each optional."
 )
 
 
