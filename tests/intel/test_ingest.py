@@ -224,3 +224,16 @@ def test_the_system_actor_imports_for_an_owner(session: Session, collection: str
         "address 192.0.2.99"
     ]
     assert visible(session, "analyst-be", collection, types=("indicator",)) == []
+
+
+def test_reads_of_red_objects_are_audited_once_per_response(session: Session, collection: str) -> None:
+    red = hub_marking("NU", recipients=("KOR-NCSC",))
+    family = malware("Kimsuky", markings=(tlp("red"), red["id"]))
+    ingest(session, "analyst-jp", collection, [red, family, malware("Open", markings=(tlp("green"),))])
+    reads = select(AuditEntry).where(AuditEntry.action == "intel.read")
+    assert session.scalars(reads).all() == []
+    assert len(visible(session, "reader-kr", collection, types=("malware",))) == 2
+    visible(session, "analyst-au", collection, types=("malware",))
+    (entry,) = session.scalars(reads).all()
+    assert entry.actor == "reader-kr"
+    assert entry.details == {"objects": [family["id"]]}

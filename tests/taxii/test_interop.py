@@ -142,6 +142,9 @@ def test_filters_versions_and_delete(taxii_hub: TaxiiHub) -> None:
     assert len(collection.get_objects(type="malware", version="all")["objects"]) == 3
     exact = collection.get_objects(type="malware", version=later["modified"])["objects"]
     assert [o["description"] for o in exact] == ["updated"]
+    assert [o["id"] for o in collection.get_objects(id=family["id"])["objects"]] == [family["id"]]
+    assert len(collection.get_objects(type="malware", spec_version="2.1", version="all")["objects"]) == 3
+    assert collection.get_objects(type="malware", spec_version="2.0") == {}
     versions = collection.object_versions(family["id"])["versions"]
     assert versions == sorted(versions)
     assert len(versions) == 3
