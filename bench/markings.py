@@ -1,16 +1,20 @@
 """How the benchmark marks its objects, and which of them its reader principal may see.
 
-The semantic marking classes are fixed; how they are written on the wire depends on the profile:
-``tlp`` uses only the TLP 2.0 marking-definition refs (REFERENCES.md), ``hub`` adds the hub's own
-classification/releasability marking-definition (docs/markings.md). The reader's expected share is computed with
-the hub's pure-Python reference rule, so the benchmark can check the server's answer count against it.
+Each object carries a TLP 2.0 marking-definition ref (REFERENCES.md) and a ref to one of the hub's own
+classification/releasability marking-definitions (docs/markings.md: a property extension of marking-definition
+with ``classification``, ``releasable_to`` and ``recipients``), sent at the head of the data. The reader's
+expected share is computed with the hub's pure-Python reference rule, so the benchmark can check the server's
+answer count against it.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from functools import cache
 
 from liaison_hub.directory.seed import ALLIANCE_MEMBERS, AP4
+from liaison_hub.intel.markings import HUB_EXTENSION_ID
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.policy.marking import Marking
 from liaison_hub.policy.principal import Principal
@@ -25,8 +29,12 @@ TLP2 = {
     "red": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
 }
 
-# Organisation ids as the rule sees them: the poster (owner of every object) and the reader's organisation.
+# The poster's organisation (an alliance body, owner of every object) and the reader's; ids as the rule sees them.
+POSTER_ORG_NAME, READER_ORG_NAME = "BENCH-HQ", "BENCH-KOR"
 OWNER_ORG, READER_ORG = 1, 2
+ORG_IDS = {POSTER_ORG_NAME: OWNER_ORG, READER_ORG_NAME: READER_ORG}
+DEFINITIONS_CREATED = "2026-01-01T00:00:00.000Z"
+BENCH_NAMESPACE = uuid.UUID("5d0f8f3e-3b7e-4b7a-9a59-2f1c6b0be7a1")
 READER_NATION, READER_CLEARANCE = "KOR", "NU"
 DIRECTORY = DirectoryView(
     grouping_members={"ALLIANCE": frozenset(ALLIANCE_MEMBERS), "AP4": frozenset(AP4)},
@@ -50,6 +58,7 @@ class MarkingClass:
     classification: str
     releasable_to: tuple[str, ...]
     weight: int
+    recipients: tuple[str, ...] = ()
 
     @property
     def marking(self) -> Marking:
@@ -57,6 +66,7 @@ class MarkingClass:
             tlp=self.tlp,
             classification=self.classification,
             releasable_to=self.releasable_to,
+            recipients=tuple(ORG_IDS[name] for name in self.recipients),
             owner_organisation_id=OWNER_ORG,
         )
 
@@ -75,33 +85,47 @@ FULL_CLASSES = (
     MarkingClass("amber-nr-alliance-ap4", "amber", "NR", ("ALLIANCE", "AP4"), 20),
     MarkingClass("strict-alliance", "amber+strict", "NU", ("ALLIANCE",), 10),
     MarkingClass("green-nc-alliance-ap4", "green", "NC", ("ALLIANCE", "AP4"), 10),
-    MarkingClass("red-owner", "red", "NU", (), 5),
+    MarkingClass("red-poster", "red", "NU", (), 5, recipients=(POSTER_ORG_NAME,)),
     MarkingClass("amber-owner", "amber", "NU", (), 15),
-)
-
-# TLP-only profile: without the hub's marking, releasability is the owner's (an alliance body: nobody else),
-# so only CLEAR and GREEN reach the reader.
-TLP_CLASSES = (
-    MarkingClass("clear", "clear", "NU", (), 5),
-    MarkingClass("green", "green", "NU", (), 5),
-    MarkingClass("amber", "amber", "NU", (), 60),
-    MarkingClass("amber+strict", "amber+strict", "NU", (), 15),
-    MarkingClass("red", "red", "NU", (), 15),
 )
 
 
 class WireMarkings:
-    """TLP 2.0 refs only; subclasses add marking-definition objects of their own."""
+    """The marking classes and their wire form: TLP 2.0 refs plus the hub's marking-definitions."""
 
-    profile = "tlp"
-    classes: tuple[MarkingClass, ...] = TLP_CLASSES
+    profile = "tlp2+hub"
+    classes: tuple[MarkingClass, ...] = FULL_CLASSES
 
     def definitions(self) -> list[dict[str, object]]:
-        """Marking-definition objects to send before the data (none: TLP 2.0 definitions are well known)."""
-        return []
+        """One hub marking-definition per distinct classification/releasability/recipients (docs/markings.md)."""
+        seen: dict[str, dict[str, object]] = {}
+        for marking in self.classes:
+            definition = self.definition(marking)
+            seen.setdefault(str(definition["id"]), definition)
+        return list(seen.values())
+
+    @staticmethod
+    @cache
+    def definition(marking: MarkingClass) -> dict[str, object]:
+        extension: dict[str, object] = {
+            "extension_type": "property-extension",
+            "classification": marking.classification,
+            "releasable_to": list(marking.releasable_to),
+        }
+        if marking.recipients:
+            extension["recipients"] = list(marking.recipients)
+        key = f"{marking.classification}|{','.join(marking.releasable_to)}|{','.join(marking.recipients)}"
+        return {
+            "type": "marking-definition",
+            "spec_version": "2.1",
+            "id": f"marking-definition--{uuid.uuid5(BENCH_NAMESPACE, key)}",
+            "created": DEFINITIONS_CREATED,
+            "name": f"{marking.classification} REL TO {', '.join(marking.releasable_to) or 'owner'}",
+            "extensions": {HUB_EXTENSION_ID: extension},
+        }
 
     def refs(self, marking: MarkingClass) -> list[str]:
-        return [TLP2[marking.tlp]]
+        return [TLP2[marking.tlp], str(self.definition(marking)["id"])]
 
 
 def reader_share(classes: tuple[MarkingClass, ...]) -> float:
