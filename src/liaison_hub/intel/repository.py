@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, insert, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, and_, delete, false, insert, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from liaison_hub.intel.schemas import ObjectFilters, PageRequest, StoredRow
@@ -130,7 +130,7 @@ def filtered(stmt: AnySelect, principal: Principal, collection_id: int, filters:
 
 def _columns(with_document: bool) -> AnySelect:
     o = StixObject
-    document = o.document if with_document else o.digest
+    document = o.document if with_document else literal("")  # manifests and version lists need no documents
     return select(o.id, o.stix_id, o.type, o.spec_version, o.version, o.date_added, o.audience_id, document)
 
 

@@ -69,9 +69,6 @@ class ObjectFilters:
     versions: tuple[str | int, ...] = ("last",)
     spec_versions: tuple[str, ...] = ()
 
-    def fingerprint(self) -> str:
-        return repr((self.added_after, self.ids, self.types, self.versions, self.spec_versions))
-
 
 @dataclass(frozen=True)
 class Position:
