@@ -21,6 +21,8 @@ HASH_KINDS = (*HEX_HASHES, *TEXT_HASHES)
 KINDS = (IPV4, IPV6, DOMAIN, URL, EMAIL, *HASH_KINDS)
 _HEX = re.compile(r"[0-9a-f]+")
 _LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+# ssdeep: blocksize:hash:hash (base64 alphabet); TLSH: 70 hex digits, with the "T1" version prefix since TLSH 4.0.
+_TEXT_FORMS = {"SSDEEP": re.compile(r"\d+:[A-Za-z0-9/+]+:[A-Za-z0-9/+]+"), "TLSH": re.compile(r"(?:T1)?[0-9A-F]{70}")}
 MAX_VALUE = 4096
 
 
@@ -104,7 +106,8 @@ def _hash(kind: str, value: str) -> str | None:
     if kind in HEX_HASHES:
         text = text.lower()
         return text if len(text) == HEX_HASHES[kind] and _HEX.fullmatch(text) else None
-    return text or None
+    text = text.upper() if kind == "TLSH" else text
+    return text if _TEXT_FORMS[kind].fullmatch(text) else None
 
 
 def normalise(kind: str, value: object) -> Observable | None:
