@@ -87,7 +87,7 @@ def create(
 def propose(
     user: User,
     series_id: int,
-    count: Annotated[int, typer.Option(min=1, max=52)] = 4,
+    count: Annotated[int, typer.Option(min=1, max=12)] = 4,
     start: Annotated[str | None, typer.Option(help="First date considered (YYYY-MM-DD).")] = None,
     apply: Annotated[bool, typer.Option("--apply", help="Create or move the meetings.")] = False,
 ) -> None:

@@ -18,8 +18,10 @@ from liaison_hub.errors import InvalidInput
 STEP = timedelta(minutes=15)  # the cost is summed over quarter hours of the meeting
 NIGHT_START, NIGHT_END = 23 * 60, 6 * 60
 NIGHT_WEIGHT = 10
-FRONTIER_CAP = 20_000  # Pareto states kept per step; beyond it the search is no longer proven optimal
+FRONTIER_CAP = 5_000  # Pareto states kept per step; beyond it the search is no longer proven optimal
+BEAM_WIDTH = 200  # states kept by the first, quick search that bounds the exact one
 HORIZON_YEARS = 10
+MAX_OCCURRENCES = 12  # proven-optimal in under a second; later occurrences are scheduled in further batches
 FORBIDDEN_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND", "DTSTART")
 
 
@@ -137,33 +139,71 @@ def _dominates(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
     return all(x <= y for x, y in zip(a, b, strict=True))
 
 
-def _pareto(states: dict[tuple[int, ...], list[int]]) -> dict[tuple[int, ...], list[int]]:
+def _pareto(states: dict[tuple[int, ...], list[int]], cap: int) -> dict[tuple[int, ...], list[int]]:
     """Keep only cumulative cost vectors that no other vector beats for every participant."""
     ordered = sorted(states, key=lambda v: (max(v), sum(v), v))
     kept: list[tuple[int, ...]] = []
     for vector in ordered:
         if not any(_dominates(k, vector) for k in kept):
             kept.append(vector)
-        if len(kept) >= FRONTIER_CAP:
+        if len(kept) >= cap:
             break
     return {vector: states[vector] for vector in kept}
 
 
-def minimax_choice(options: Sequence[Sequence[tuple[int, ...]]]) -> tuple[list[int], bool]:
-    """Per occurrence an index into its cost vectors, minimising the worst cumulative cost (then the total).
-    Exact dynamic programming over Pareto-optimal partial sums; the flag says whether the cap was never hit."""
-    frontier: dict[tuple[int, ...], list[int]] = {tuple(0 for _ in options[0][0]): []} if options else {(): []}
-    exact = True
+def _greedy_bound(options: Sequence[Sequence[tuple[int, ...]]], width: int) -> int:
+    """An upper bound on the optimum: pick, occurrence by occurrence, what keeps the running worst lowest."""
+    state = tuple(0 for _ in range(width))
     for vectors in options:
+        state = min(
+            (tuple(s + v for s, v in zip(state, vector, strict=True)) for vector in vectors),
+            key=lambda total: (max(total), sum(total)),
+        )
+    return max(state, default=0)
+
+
+def _remaining_minimum(options: Sequence[Sequence[tuple[int, ...]]], width: int) -> list[tuple[int, ...]]:
+    """For each step, the least each participant can still be charged over the occurrences after it."""
+    floors = [tuple(0 for _ in range(width))]
+    for vectors in reversed(options):
+        cheapest = tuple(min(v[i] for v in vectors) for i in range(width))
+        floors.append(tuple(a + b for a, b in zip(floors[-1], cheapest, strict=True)))
+    return list(reversed(floors))
+
+
+def _search(
+    options: Sequence[Sequence[tuple[int, ...]]], bound: int, floors: list[tuple[int, ...]], cap: int
+) -> tuple[tuple[int, ...] | None, list[int], bool]:
+    """Dynamic programming over Pareto-optimal partial sums, dropping any partial schedule that must end above
+    ``bound``; keeps at most ``cap`` states per step (the flag says whether the cap was never hit)."""
+    frontier: dict[tuple[int, ...], list[int]] = {tuple(0 for _ in floors[-1]): []}
+    exact = True
+    for step, vectors in enumerate(options):
         grown: dict[tuple[int, ...], list[int]] = {}
         for state, path in frontier.items():
             for index, vector in enumerate(vectors):
                 total = tuple(s + v for s, v in zip(state, vector, strict=True))
-                grown.setdefault(total, [*path, index])
-        frontier = _pareto(grown)
-        exact = exact and len(frontier) < FRONTIER_CAP
+                if max((t + f for t, f in zip(total, floors[step + 1], strict=True)), default=0) <= bound:
+                    grown.setdefault(total, [*path, index])
+        frontier = _pareto(grown, cap)
+        exact = exact and len(frontier) < cap
+    if not frontier:
+        return None, [], exact
     best = min(frontier, key=lambda v: (max(v, default=0), sum(v), v))
-    return frontier[best], exact
+    return best, frontier[best], exact
+
+
+def minimax_choice(options: Sequence[Sequence[tuple[int, ...]]]) -> tuple[list[int], bool]:
+    """Per occurrence an index into its cost vectors, minimising the worst cumulative cost (then the total).
+    A narrow search first finds a good feasible schedule; an exact search then keeps only partial schedules that
+    can still beat its worst cost. If none can, the first is optimal. The flag says whether that is proven."""
+    width = len(options[0][0]) if options and options[0] else 0
+    floors = _remaining_minimum(options, width)
+    best, path, exact = _search(options, _greedy_bound(options, width), floors, BEAM_WIDTH)
+    if exact or best is None:
+        return path, exact
+    better, better_path, proven = _search(options, max(best, default=0) - 1, floors, FRONTIER_CAP)
+    return (better_path, proven) if better is not None else (path, proven)
 
 
 @dataclass(frozen=True)
@@ -232,8 +272,8 @@ def schedule(
     already scheduled keeps its ``rule_time`` so that earlier RECURRENCE-IDs stay valid."""
     if not attendees:
         raise InvalidInput("a series needs at least one participant to schedule")
-    if not 1 <= count <= 52:
-        raise InvalidInput("schedule between 1 and 52 occurrences at a time")
+    if not 1 <= count <= MAX_OCCURRENCES:
+        raise InvalidInput(f"schedule between 1 and {MAX_OCCURRENCES} occurrences at a time")
     days = occurrence_dates(rule, first, count)
     per_occurrence = [occurrence_candidates(d, anchor, duration, attendees, step_minutes, max_shift_days) for d in days]
     options = [_unique_vectors(found) for found in per_occurrence]

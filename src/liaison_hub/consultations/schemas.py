@@ -91,7 +91,7 @@ class SeriesRead(BaseModel):
 
 
 class ScheduleRequest(Strict):
-    count: int = Field(default=4, ge=1, le=52)
+    count: int = Field(default=4, ge=1, le=12)
     start: date | None = Field(default=None, description="First date considered; default: the series' first date.")
     step_minutes: int = Field(default=30, ge=5, le=120)
     max_shift_days: int = Field(default=3, ge=0, le=7)
