@@ -206,9 +206,13 @@ def export(
     try:
         with session_scope(factory) as session:
             principal = _actor(session, as_user, settings.accreditation).principal
-        documents = exchange.export_documents(
-            lambda: session_scope(factory), principal, collections=collection, versions="last" if latest else "all"
-        )
+            documents = exchange.export_documents(
+                session,
+                lambda: session_scope(factory),
+                principal,
+                collections=collection,
+                versions="last" if latest else "all",
+            )
         with output.open("wb") if output else _stdout() as out:
             count = exchange.write_bundle(out, documents)
     except HubError as exc:

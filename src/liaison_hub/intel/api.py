@@ -143,13 +143,16 @@ def sightings(ref: str, stix_id: str, session: DbSession, principal: Reader) -> 
 
 @router.get("/export", response_class=StreamingResponse)
 def export(
+    session: DbSession,
     principal: Reader,
     state: State,
     collection: Annotated[list[str] | None, Query(description="Only these collections; repeat.")] = None,
     latest: Annotated[bool, Query(description="Only the newest readable version of each object.")] = False,
 ) -> StreamingResponse:
-    """One STIX bundle (STIX 2.1 section 8) of exactly what the caller may read, streamed page by page."""
+    """One STIX bundle (STIX 2.1 section 8) of exactly what the caller may read, streamed page by page (the pages
+    are read after the request's own transaction has ended, each in a short transaction of its own)."""
     documents = exchange.export_documents(
+        session,
         lambda: session_scope(state.session_factory),
         principal,
         collections=collection,

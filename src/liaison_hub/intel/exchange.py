@@ -185,6 +185,7 @@ def write_bundle(out: IO[bytes], documents: Iterable[str]) -> int:
 
 
 def export_documents(
+    session: Session,
     open_session: Callable[[], AbstractContextManager[Session]],
     principal: Principal,
     *,
@@ -193,13 +194,13 @@ def export_documents(
 ) -> Iterator[str]:
     """Every version (or only the latest, ``versions='last'``) the principal may read, collection by collection.
 
-    Collections are checked at once (unknown ones raise NotFound before anything is written); then each page is
-    read in its own short transaction, as keyset pagination allows, so a long export never holds the database."""
-    with open_session() as session:
-        refs = collections or [c.taxii_id for c in intel.list_collections(session, principal) if c.can_read]
-        for ref in refs:
-            if not intel.get_collection(session, principal, ref).can_read:
-                raise Forbidden(f"you may not read collection {ref!r}")
+    Collections are checked at once in ``session`` (unknown ones raise NotFound before anything is written); the
+    pages are then read lazily, each in its own short transaction from ``open_session`` (keyset pagination needs no
+    more), so a long export never holds the database. Close ``session`` before consuming the result on SQLite."""
+    refs = collections or [c.taxii_id for c in intel.list_collections(session, principal) if c.can_read]
+    for ref in refs:
+        if not intel.get_collection(session, principal, ref).can_read:
+            raise Forbidden(f"you may not read collection {ref!r}")
     return _pages(open_session, principal, refs, ObjectFilters(versions=(versions,)))
 
 

@@ -1,0 +1,109 @@
+"""The intel JSON API over real HTTP on both databases: collections managed by admins, upload, search,
+correlations and sightings of an object (404 when not readable), and a streamed export per principal."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liaison_hub.models import Audience
+from liaison_hub.models.intel import StixObject
+from liaison_hub.policy import marking_of, may_read
+from tests.conftest import LiveServer
+from tests.factories import make_token, principal
+from tests.intel_extras.conftest import READERS, indicator, marked, sighting
+from tests.intel_extras.test_correlation import _directory
+
+COLLECTION = {"title": "Partner feed", "alias": "feed", "default_marking": {"tlp": "green", "releasable_to": ["AP4"]}}
+
+
+def _tokens(session: Session, *users: str) -> dict[str, str]:
+    tokens = {user: make_token(session, user) for user in users}
+    session.commit()
+    return tokens
+
+
+def _bundle(*objects: dict[str, object]) -> bytes:
+    return json.dumps(
+        {"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": list(objects)}
+    ).encode()
+
+
+def test_collections_are_managed_by_admins(session: Session, live_server: LiveServer) -> None:
+    tokens = _tokens(session, "admin", "analyst-jp")
+    with live_server.client(tokens["analyst-jp"]) as analyst, live_server.client(tokens["admin"]) as admin:
+        refused = analyst.post("/api/v1/intel/collections", json=COLLECTION)
+        assert refused.status_code == 403
+        created = admin.post("/api/v1/intel/collections", json=COLLECTION)
+        assert created.status_code == 201, created.text
+        assert created.json()["alias"] == "feed"
+        assert admin.post("/api/v1/intel/collections", json=COLLECTION).status_code == 409
+        bad = admin.post(
+            "/api/v1/intel/collections", json={**COLLECTION, "alias": "x", "default_marking": {"tlp": "red"}}
+        )
+        assert bad.status_code == 422
+        listed = analyst.get("/api/v1/intel/collections").json()
+        assert [(c["alias"], c["can_read"], c["can_write"]) for c in listed] == [("feed", True, True)]
+        assert analyst.patch("/api/v1/intel/collections/feed", json={"title": "New"}).status_code == 403
+        changed = admin.patch("/api/v1/intel/collections/feed", json={"title": "Partner feed (AP4)"})
+        assert changed.json()["title"] == "Partner feed (AP4)"
+        assert analyst.get("/api/v1/intel/collections/feed").json()["title"] == "Partner feed (AP4)"
+        assert analyst.get("/api/v1/intel/collections/nowhere").status_code == 404
+
+
+def test_upload_search_correlations_sightings_and_export(session: Session, live_server: LiveServer) -> None:
+    tokens = _tokens(session, *READERS)
+    with live_server.client(tokens["admin"]) as admin:
+        assert admin.post("/api/v1/intel/collections", json=COLLECTION).status_code == 201
+    open_one = indicator("[domain-name:value = 'api.example']", "open")
+    japan_only = indicator("[domain-name:value = 'API.example.']", "japan only")
+    seen = sighting(open_one["id"], count=2)
+    files = {"file": ("b.json", _bundle(open_one, *marked(japan_only, "amber", releasable_to=("JPN",)), seen))}
+    with live_server.client(tokens["analyst-jp"]) as japan, live_server.client(tokens["reader-kr"]) as korea:
+        uploaded = japan.post("/api/v1/intel/collections/feed/upload", files=files)
+        assert uploaded.status_code == 200, uploaded.text
+        assert uploaded.json()["stored"] == 4
+        assert korea.post("/api/v1/intel/collections/feed/upload", files=files).status_code == 403
+        broken = japan.post(
+            "/api/v1/intel/collections/feed/upload", files={"file": ("x.json", b'{"type": "bundle", "objects": [')}
+        )
+        assert broken.status_code == 422
+        assert "not valid JSON" in broken.json()["detail"]
+        search = korea.get("/api/v1/intel/search", params={"value": "api.example"}).json()
+        assert (search["count"], [r["name"] for r in search["records"]]) == (1, ["open"])
+        assert "audience_id" not in search["records"][0]
+        assert japan.get("/api/v1/intel/search", params={"value": "api.example"}).json()["count"] == 2
+        assert korea.get("/api/v1/intel/search", params={"value": "???"}).status_code == 422
+        path = f"/api/v1/intel/collections/feed/objects/{open_one['id']}"
+        mine = japan.get(f"{path}/correlations").json()
+        assert [r["name"] for r in mine["values"][0]["records"]] == ["japan only"]
+        theirs = korea.get(f"{path}/correlations").json()
+        assert (theirs["values"][0]["count"], theirs["values"][0]["records"]) == (1, [])
+        hidden = f"/api/v1/intel/collections/feed/objects/{japan_only['id']}/correlations"
+        missing = "/api/v1/intel/collections/feed/objects/indicator--00000000-0000-4000-8000-000000000000/correlations"
+        assert korea.get(hidden).status_code == korea.get(missing).status_code == 404
+        assert korea.get(hidden).json()["detail"].replace(japan_only["id"], "X") == korea.get(missing).json()[
+            "detail"
+        ].replace("indicator--00000000-0000-4000-8000-000000000000", "X")
+        assert [s["count"] for s in korea.get(f"{path}/sightings").json()] == [2]
+    session.rollback()
+    view = _directory(session)
+    rows = session.execute(select(StixObject.stix_id, Audience).join(Audience)).all()
+    expected_by_user = {
+        username: sorted(i for i, a in rows if may_read(marking_of(a), principal(session, username), view))
+        for username in READERS
+    }
+    session.rollback()  # SQLite transactions here take the write lock; the export audits its reads
+    for username, expected in expected_by_user.items():
+        with live_server.client(tokens[username]) as client, client.stream("GET", "/api/v1/intel/export") as response:
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith("application/stix+json")
+            body = json.loads(response.read())
+        assert sorted(o["id"] for o in body["objects"]) == expected
+    session.rollback()
+    with live_server.client(tokens["reader-kr"]) as korea:
+        assert korea.get("/api/v1/intel/export", params={"collection": "nowhere"}).status_code == 404
+    with live_server.client() as anonymous:
+        assert anonymous.get("/api/v1/intel/export").status_code == 401
