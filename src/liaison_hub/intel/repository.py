@@ -4,9 +4,9 @@ look at all versions of an object (to keep the latest/first flags right) never r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, insert, literal, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, Table, and_, delete, false, insert, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from liaison_hub.intel.schemas import ObjectFilters, PageRequest, StoredRow
@@ -63,8 +63,9 @@ def insert_objects(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """One batched INSERT (executemany) of new versions; returns their row ids in the order given."""
     if not rows:
         return []
-    stmt = insert(StixObject).returning(StixObject.id, sort_by_parameter_order=True)
-    return list(session.scalars(stmt, rows))
+    table = cast(Table, StixObject.__table__)
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)  # Core: no ORM bookkeeping per row
+    return [row[0] for row in session.execute(stmt, rows)]
 
 
 def update_flags(session: Session, changes: list[dict[str, Any]]) -> None:
