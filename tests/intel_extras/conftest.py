@@ -13,6 +13,7 @@ from liaison_hub.policy.levels import parse_classification
 from liaison_hub.policy.principal import Actor
 from tests.factories import principal
 from tests.intel.stixgen import BASE, hub_marking, tlp
+from tests.web.conftest import chromium, page, web  # noqa: F401  (the web tests' fixtures, for test_web.py)
 
 NS = parse_classification("NS")
 STAMP = BASE.strftime("%Y-%m-%dT%H:%M:%S.000Z")

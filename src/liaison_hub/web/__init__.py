@@ -43,9 +43,9 @@ __all__ = ["NAV_ITEMS", "NavItem", "flash", "install", "is_htmx", "page_router",
 
 def _page_routers() -> list[APIRouter]:
     """Every module's page router; a module adds its pages with one import and one entry here."""
-    from liaison_hub.web import consultations, directory, pages, tokens
+    from liaison_hub.web import consultations, directory, intel, pages, tokens
 
-    return [pages.router, directory.router, tokens.router, consultations.router]
+    return [pages.router, directory.router, tokens.router, consultations.router, intel.router]
 
 
 def install(app: FastAPI) -> None:

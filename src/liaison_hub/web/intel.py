@@ -1,0 +1,147 @@
+"""Intel pages: collections, a collection's objects with filters, an object (marking, versions, correlated
+records, sightings), search by value, and an upload form for STIX bundles or JSON lines."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import File, Request, UploadFile
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from liaison_hub.api.deps import DbSession, State
+from liaison_hub.errors import HubError
+from liaison_hub.intel import exchange
+from liaison_hub.intel import service as intel
+from liaison_hub.intel.api import upload_result
+from liaison_hub.intel.browse import service as browse
+from liaison_hub.intel.correlation import service as correlation
+from liaison_hub.intel.schemas import CollectionAccess
+from liaison_hub.policy.levels import TLP
+from liaison_hub.web.deps import SignedIn, WebActor
+from liaison_hub.web.errors import page_router
+from liaison_hub.web.rendering import NAV_ITEMS, NavItem, render
+from liaison_hub.web.security import Csrf
+
+router = page_router(prefix="/intel")
+NAV_ITEMS.append(NavItem("Intel", "/intel", order=20))
+TLPS = [t.value for t in TLP]
+
+
+def object_url(collection: str, stix_id: str) -> str:
+    return f"/intel/collections/{quote(collection, safe='')}/objects/{quote(stix_id, safe='')}"
+
+
+def _ref(access: CollectionAccess) -> str:
+    return access.alias or access.taxii_id
+
+
+@router.get("")
+def collections_page(request: Request, session: DbSession, viewer: SignedIn) -> Response:
+    """The collections the viewer can read or write, and a search box for values across all of them."""
+    rows = intel.list_collections(session, viewer.principal)
+    return render(request, "intel/collections.html", {"collections": rows, "ref": _ref})
+
+
+@router.get("/search")
+def search_page(request: Request, session: DbSession, viewer: SignedIn, state: State, q: str = "") -> Response:
+    """Which readable records mention a value; an unknown form of value is a 422 with the reason."""
+    result = None
+    if q.strip():
+        result = correlation.search(
+            session, viewer.principal, value=q, correlation_limit=state.settings.correlation_limit
+        )
+    audiences = browse.audiences(session, [r.audience_id for r in result.records]) if result else []
+    context = {"q": q, "result": result, "object_url": object_url}
+    return render(request, "intel/search.html", context, audiences=audiences)
+
+
+@router.get("/collections/{ref}")
+def objects_page(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    viewer: SignedIn,
+    type: str = "",
+    q: str = "",
+    tlp: str = "",
+    before: str = "",
+) -> Response:
+    """A collection's objects (newest readable version of each), newest first, with filters."""
+    listing = browse.list_objects(
+        session,
+        viewer.principal,
+        collection=ref,
+        type=type or None,
+        query=q or None,
+        tlp=tlp or None,
+        before=before or None,
+    )
+    filters = {"type": type, "q": q, "tlp": tlp}
+    older = None
+    if listing.next_before:
+        older = "?" + "&".join(f"{k}={quote(v)}" for k, v in {**filters, "before": listing.next_before}.items() if v)
+    context = {
+        "listing": listing,
+        "ref": ref,
+        "filters": filters,
+        "tlps": TLPS,
+        "older": older,
+        "object_url": object_url,
+    }
+    audiences = browse.audiences(session, [o.audience_id for o in listing.objects])
+    return render(request, "intel/objects.html", context, audiences=audiences)
+
+
+@router.get("/collections/{ref}/objects/{stix_id}")
+def object_page(
+    ref: str, stix_id: str, request: Request, session: DbSession, viewer: SignedIn, state: State
+) -> Response:
+    """One object: its newest readable version, its versions, the records that share its values, its sightings."""
+    detail = browse.object_detail(
+        session, viewer.principal, collection=ref, stix_id=stix_id, correlation_limit=state.settings.correlation_limit
+    )
+    context = {"detail": detail, "ref": ref, "object_url": object_url}
+    return render(request, "intel/object.html", context, audiences=browse.audiences(session, detail.audience_ids))
+
+
+def _upload_page(
+    request: Request, session: Session, viewer: SignedIn, ref: str, *, error: HubError | None = None
+) -> Response:
+    access = intel.get_collection(session, viewer.principal, ref)
+    context = {"collection": access, "ref": ref, "error": error.message if error else None, "result": None}
+    return render(request, "intel/upload.html", context, status_code=error.status if error else 200)
+
+
+@router.get("/collections/{ref}/upload")
+def upload_form(ref: str, request: Request, session: DbSession, viewer: SignedIn) -> Response:
+    return _upload_page(request, session, viewer, ref)
+
+
+@router.post("/collections/{ref}/upload")
+def upload(
+    ref: str,
+    request: Request,
+    session: DbSession,
+    viewer: SignedIn,
+    actor: WebActor,
+    state: State,
+    _: Csrf,
+    file: Annotated[UploadFile, File(description="A STIX 2.1 bundle or JSON lines")],
+) -> Response:
+    """Store the file's objects as the viewer; a file that is not JSON or not STIX stores nothing."""
+    try:
+        result = intel.ingest(
+            session,
+            actor,
+            collection=ref,
+            objects=exchange.read_objects(file.file),
+            accreditation=state.accreditation,
+        )
+    except HubError as exc:
+        session.rollback()
+        return _upload_page(request, session, viewer, ref, error=exc)
+    access = intel.get_collection(session, viewer.principal, ref)
+    context = {"collection": access, "ref": ref, "error": None, "result": upload_result(result)}
+    return render(request, "intel/upload.html", context)
