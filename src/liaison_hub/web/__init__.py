@@ -9,8 +9,10 @@ How a module adds pages (intel, consultations, ...):
    ``HubError`` subclasses: on a page they render as an HTML error page with their status (anonymous visitors
    are sent to /login), while the JSON API keeps its JSON errors.
 2. Templates: ``web/templates/<module>/<page>.html`` starting with ``{% extends "base.html" %}`` and filling
-   the blocks ``title`` and ``content`` (optionally ``head`` for extra tags). Use ``{{ local_time }}``-style
-   filters from rendering.py (``value|local_time(timezone)``) to show times in the viewer's time zone.
+   the blocks ``title`` and ``content`` (optionally ``head`` for extra tags, ``nav_extra`` for page-specific
+   nav entries). ``render`` gives every template ``viewer`` (``Viewer``: principal, display_name,
+   organisation, timezone; None when signed out), ``csrf_field``, ``csrf_token``, ``timezone`` and
+   ``banner``; show times with ``{{ value|local_time(timezone) }}`` (the viewer's own time zone).
 3. Classification banner: pass every marked record's audience to ``render(request, template, context,
    audiences=[...])`` (``Audience`` rows, e.g. ``record.audience`` loaded with the records). The banner at
    the top and bottom of the page shows the highest classification and the most restrictive TLP among them
@@ -24,7 +26,9 @@ How a module adds pages (intel, consultations, ...):
    input), and every POST endpoint takes ``_: Csrf`` (``web.security``); a mismatch is refused with 403.
    htmx requests may send the token in the ``X-CSRF-Token`` header instead. Post/redirect/get with
    ``flash(request, message)`` + ``redirect(url)``; for htmx (``is_htmx(request)``) return a fragment
-   template (see ``templates/directory/_grouping_members.html``) rendered with ``render``.
+   template (see ``templates/directory/_grouping_members.html``) rendered with ``render``. To keep what the
+   visitor typed when a service refuses a form, catch ``HubError`` around the call, ``session.rollback()``
+   and re-render the page with ``status_code=exc.status`` (see ``directory.add_organisation``).
 6. htmx is optional: ``scripts/fetch-assets`` puts it in ``static/vendor/`` (git-ignored) from the npm
    registry; pages include it only when present, so every form must also work as a plain HTML form
    (``method``/``action`` plus ``hx-post``/``hx-target``).
