@@ -46,8 +46,10 @@ class StixObject(Shareable, Base):
     __tablename__ = "stix_object"
     __table_args__ = (
         Index("ix_stix_object_version", "collection_id", "stix_id", "version", "audience_id", unique=True),
-        Index("ix_stix_object_added", "collection_id", "date_added", "id"),
-        Index("ix_stix_object_type_added", "collection_id", "type", "date_added"),
+        # Pages walk these in (date_added, id) order; audience_id and is_latest ride along so that the access
+        # filter and the default match[version]=last are decided from the index, before any row is read.
+        Index("ix_stix_object_added", "collection_id", "date_added", "id", "audience_id", "is_latest"),
+        Index("ix_stix_object_type_added", "collection_id", "type", "date_added", "id", "audience_id", "is_latest"),
     )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)

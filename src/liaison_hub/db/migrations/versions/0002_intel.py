@@ -70,8 +70,14 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_stix_object_version", ["collection_id", "stix_id", "version", "audience_id"], unique=True
         )
-        batch_op.create_index("ix_stix_object_added", ["collection_id", "date_added", "id"], unique=False)
-        batch_op.create_index("ix_stix_object_type_added", ["collection_id", "type", "date_added"], unique=False)
+        batch_op.create_index(
+            "ix_stix_object_added", ["collection_id", "date_added", "id", "audience_id", "is_latest"], unique=False
+        )
+        batch_op.create_index(
+            "ix_stix_object_type_added",
+            ["collection_id", "type", "date_added", "id", "audience_id", "is_latest"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_stix_object_audience_id"), ["audience_id"], unique=False)
     op.create_table(
         "intel_status",
