@@ -237,3 +237,18 @@ def test_reads_of_red_objects_are_audited_once_per_response(session: Session, co
     (entry,) = session.scalars(reads).all()
     assert entry.actor == "reader-kr"
     assert entry.details == {"objects": [family["id"]]}
+
+
+def test_granular_markings_are_kept_and_the_most_restrictive_decides(session: Session, collection: str) -> None:
+    red = hub_marking("NU", recipients=("KOR-NCSC",))
+    family = malware("Andariel", markings=(tlp("green"),))
+    family["granular_markings"] = [
+        {"marking_ref": red["id"], "selectors": ["description"]},
+        {"marking_ref": tlp("red"), "selectors": ["description"]},
+    ]
+    family["description"] = "only for Korea"
+    assert ingest(session, "analyst-jp", collection, [red, family]).stored == 2
+    (served,) = visible(session, "reader-kr", collection, types=("malware",))
+    assert served == family
+    assert list(served) == list(family), "stored and served as sent, keys in the same order"
+    assert visible(session, "analyst-au", collection, types=("malware",)) == []
