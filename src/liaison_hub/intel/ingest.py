@@ -7,7 +7,7 @@ nothing; anything unexpected raises and the caller's transaction rolls back, so 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -249,23 +249,32 @@ class Ingest:
         for p in to_insert:
             self.last_added = max(now, self.last_added + 1)
             rows.append(self._row(p, self.last_added))
+        changes = self._set_flags(rows, existing)
+        repo.insert_objects(self.session, rows)
+        repo.update_flags(self.session, changes)
+        for p in to_insert:
+            self._succeed(p.obj, duplicate=False)
+        self._run_hooks(to_insert, rows)
+
+    @staticmethod
+    def _set_flags(rows: list[dict[str, Any]], existing: list[repo.VersionRow]) -> list[dict[str, Any]]:
+        """Latest/first/multi-audience flags for new rows; the changes they make to stored rows. A new object with
+        one version (the bulk case) is simply latest and first; only the others are grouped."""
+        counts = Counter(row["stix_id"] for row in rows)
+        known = {e[1] for e in existing}
+        involved = {stix_id for stix_id, n in counts.items() if n > 1 or stix_id in known}
         flags = version_flags(
-            [(e[1], e[2], e[3]) for e in existing] + [(p.stix_id, p.version, p.audience_id) for p in to_insert]
+            [(e[1], e[2], e[3]) for e in existing]
+            + [(r["stix_id"], r["version"], r["audience_id"]) for r in rows if r["stix_id"] in involved]
         )
         for row in rows:
-            row["is_latest"], row["is_first"], row["multi_audience"] = flags[
-                (row["stix_id"], row["version"], row["audience_id"])
-            ]
-        changes = [
+            key = (row["stix_id"], row["version"], row["audience_id"])
+            row["is_latest"], row["is_first"], row["multi_audience"] = flags.get(key, (True, True, False))
+        return [
             {"id": e[0], "is_latest": f[0], "is_first": f[1], "multi_audience": f[2]}
             for e in existing
             if (f := flags[(e[1], e[2], e[3])]) != (e[5], e[6], e[7])
         ]
-        row_ids = repo.insert_objects(self.session, rows)
-        repo.update_flags(self.session, changes)
-        for p in to_insert:
-            self._succeed(p.obj, duplicate=False)
-        self._run_hooks(to_insert, rows, row_ids)
 
     def _row(self, p: Prepared, date_added: int) -> dict[str, Any]:
         return {
@@ -316,9 +325,13 @@ class Ingest:
                 to_insert.append(p)
         return to_insert
 
-    def _run_hooks(self, stored: list[Prepared], rows: list[dict[str, Any]], row_ids: list[int]) -> None:
+    def _run_hooks(self, stored: list[Prepared], rows: list[dict[str, Any]]) -> None:
         if not _HOOKS or not stored:
             return
+        by_added = repo.row_ids_by_added(
+            self.session, self.collection.id, rows[0]["date_added"], rows[-1]["date_added"]
+        )
+        row_ids = [by_added[row["date_added"]] for row in rows]
         batch = [
             StoredObject(
                 row_id, self.collection.id, p.stix_id, p.type, p.version, row["date_added"], p.audience_id, p.obj

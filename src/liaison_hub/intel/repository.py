@@ -74,13 +74,17 @@ def readable_row_ids(session: Session, principal: Principal, row_ids: Iterable[i
     return set(session.scalars(readable(select(StixObject.id).where(StixObject.id.in_(wanted)), principal)))
 
 
-def insert_objects(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """One batched INSERT (executemany) of new versions; returns their row ids in the order given."""
-    if not rows:
-        return []
-    table = cast(Table, StixObject.__table__)
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)  # Core: no ORM bookkeeping per row
-    return [row[0] for row in session.execute(stmt, rows)]
+def insert_objects(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One batched INSERT (executemany through Core: no ORM bookkeeping, no RETURNING) of new versions."""
+    if rows:
+        session.execute(insert(cast(Table, StixObject.__table__)), rows)
+
+
+def row_ids_by_added(session: Session, collection_id: int, first: int, last: int) -> dict[int, int]:
+    """Bookkeeping: row ids of a just-inserted batch, by their (unique) date_added."""
+    o = StixObject
+    stmt = select(o.date_added, o.id).where(o.collection_id == collection_id, o.date_added.between(first, last))
+    return {int(added): int(row_id) for added, row_id in session.execute(stmt)}
 
 
 def update_flags(session: Session, changes: list[dict[str, Any]]) -> None:

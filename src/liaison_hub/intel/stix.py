@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import orjson
 
@@ -23,6 +24,12 @@ def parse_micros(text: object) -> int:
     """Microseconds since the epoch of a STIX timestamp; raises BadTimestamp."""
     if not isinstance(text, str):
         raise BadTimestamp(f"timestamp must be a string, not {type(text).__name__}")
+    return _parse_micros(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_micros(text: str) -> int:
+    """Cached: bulk data repeats timestamps (created = modified = valid_from, one release date for many objects)."""
     match = _TIMESTAMP.fullmatch(text)
     if match is None:
         raise BadTimestamp(f"{text!r} is not a timestamp of the form YYYY-MM-DDTHH:MM:SS[.ffffff]Z")

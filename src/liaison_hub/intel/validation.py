@@ -65,6 +65,8 @@ def hub_rule_error(obj: object) -> str | None:
 
 def _id_ok_loose(value: str, type_name: str) -> bool:
     prefix, _, rest = value.partition("--")
+    if prefix == type_name and _UUID.fullmatch(rest):
+        return True
     try:
         return prefix == type_name and uuid.UUID(rest).variant == uuid.RFC_4122 and len(rest) == 36
     except ValueError:
