@@ -3,15 +3,18 @@ nations and clearances; each must see exactly what the reference policy rule all
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import requests
 from taxii2client.v21 import as_pages
 
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
+from tests.conftest import Database, LiveServer
 from tests.intel.stixgen import malware, new_version, relationship
-from tests.taxii.conftest import TaxiiHub
+from tests.taxii.conftest import TaxiiHub, prepare
 from tests.taxii.corpus import CASES, DEFINITIONS, Case, objects_for, visible_cases
 
 READERS = ("analyst-jp", "analyst-au", "reader-kr", "analyst-be", "admin")
@@ -183,3 +186,20 @@ def test_relationships_and_status_polling(taxii_hub: TaxiiHub) -> None:
     duplicate = taxii_hub.taxii_collection("analyst-be").add_objects({"objects": [family, sign, link]})
     assert duplicate.success_count == 3
     assert duplicate.failure_count == 0
+
+
+def test_anonymous_readers_see_clear_objects_only_when_the_hub_allows_them(database: Database, tmp_path: Path) -> None:
+    collection, tokens = prepare(database, alias="open")
+    with LiveServer(database.settings(tmp_path, allow_anonymous=True)) as server:
+        hub = TaxiiHub(server, database, database.settings(tmp_path), collection, tokens)
+        by_case = share_corpus(hub)
+        with httpx.Client(base_url=server.url, headers={"Accept": "application/taxii+json"}) as anonymous:
+            body = anonymous.get(f"{hub.collection_url}objects/", params={"match[type]": "indicator"}).json()
+            status = anonymous.post(
+                f"{hub.collection_url}objects/",
+                content=b'{"objects": []}',
+                headers={"Content-Type": "application/taxii+json"},
+            ).status_code
+    clear = {o["id"] for name in ("clear", "tlp1-white") for o in by_case[name]}
+    assert {o["id"] for o in body["objects"]} == clear
+    assert status == 401

@@ -36,6 +36,9 @@ TaxiiPrincipal = Annotated[Principal, Depends(taxii_principal)]
 
 
 def taxii_actor(request: Request, principal: TaxiiPrincipal) -> Actor:
+    """Who writes: anonymous readers (when allowed) must sign in to write."""
+    if principal.is_anonymous:
+        raise Unauthenticated()
     return Actor(principal, f"taxii:{client_source(request)}")
 
 
