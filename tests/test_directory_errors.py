@@ -264,3 +264,50 @@ def test_bad_marking_is_refused_and_stores_nothing(session: Session, case: str) 
 def test_bad_api_marking_is_refused(session: Session, fields: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidInput, match=re.escape(message)):
         resolve_marking(session, MarkingIn(**fields), owner_organisation_id=None)
+
+
+def test_ids_no_column_can_hold_are_not_found(admin: httpx.Client, database: Database) -> None:
+    before = snapshot(database)
+    huge = "99999999999999999999"
+    refused(admin.get(f"/api/v1/organisations/{huge}"), 404, "not_found")
+    refused(admin.get("/api/v1/organisations/\u00b2"), 404, "not_found")  # a digit int() does not read
+    refused(admin.patch(f"/api/v1/organisations/{huge}", json={"name": "X"}), 404, "not_found")
+    refused(admin.delete(f"/api/v1/tokens/{huge}"), 404, "not_found")
+    assert admin.get("/api/v1/audit", params={"before": huge}).status_code == 422
+    assert snapshot(database) == before
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/v1/organisations", {"name": "Nul\x00", "short_name": "NUL"}),
+        ("POST", "/api/v1/groupings", {"code": "NULS", "name": "a\x00b"}),
+        ("POST", "/api/v1/users", {"username": "nul1", "display_name": "a\x00", "organisation": "HQ"}),
+        ("PATCH", "/api/v1/users/reader-kr", {"display_name": "\x00"}),
+        ("GET", "/api/v1/groupings/A%00B", None),
+        ("GET", "/api/v1/nations?q=%00", None),
+    ],
+)
+def test_nul_characters_are_bad_input_on_every_backend(
+    admin: httpx.Client, database: Database, method: str, path: str, body: dict[str, str] | None
+) -> None:
+    before = snapshot(database)
+    refused(admin.request(method, path, json=body), 422, "invalid_input", "NUL")
+    assert snapshot(database) == before
+
+
+def test_a_token_cannot_create_a_stronger_token(live_server: LiveServer, session: Session, database: Database) -> None:
+    read_only = make_token(session, "analyst-jp", Scope.read)
+    admin_read_only = make_token(session, "admin", Scope.read)
+    session.commit()
+    before = snapshot(database)
+    with live_server.client(read_only) as client:
+        wider = client.post("/api/v1/me/tokens", json={"scopes": ["read", "write"]})
+        refused(wider, 403, "forbidden", "write")
+    with live_server.client(admin_read_only) as client:
+        refused(client.post("/api/v1/me/tokens", json={"scopes": ["admin"]}), 403, "forbidden", "admin")
+    assert snapshot(database) == before
+    with live_server.client(read_only) as client:
+        same = client.post("/api/v1/me/tokens", json={"scopes": ["read"]})
+    assert same.status_code == 201
+    assert same.json()["scopes"] == ["read"]

@@ -3,6 +3,8 @@ nation changes take effect at once."""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import NamedTuple
 
 import pytest
@@ -209,3 +211,35 @@ def test_nation_joining_the_alliance_sees_alliance_records(session: Session) -> 
     assert sql_allows(session, audience_id, japanese)
     service.set_nation_status(session, SYSTEM_ACTOR, code="JPN", status=NationStatus.partner)
     assert not sql_allows(session, audience_id, japanese)
+
+
+def test_concurrent_first_use_of_a_marking_makes_one_audience(database: Database) -> None:
+    """Writer A stores a new marking and holds its transaction; writer B stores the same marking meanwhile and
+    must end up with A's audience, not an error or a second copy."""
+    engine = create_db_engine(database.url)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        marking = Marking(
+            tlp="amber", releasable_to=("AP4", "BEL"), owner_organisation_id=organisation_id(session, "HQ")
+        )
+    a_stored, ids = threading.Event(), dict[str, int]()
+
+    def writer_a() -> None:
+        with session_scope(factory) as session:
+            ids["a"] = store(session, marking)
+            a_stored.set()
+            time.sleep(0.5)
+
+    def writer_b() -> None:
+        assert a_stored.wait(10)
+        with session_scope(factory) as session:
+            ids["b"] = store(session, marking)
+
+    threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    engine.dispose()
+    assert ids.get("a") is not None
+    assert ids.get("a") == ids.get("b")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from liaison_hub.api.deps import Admin, DbSession
 from liaison_hub.audit import repository as repo
 from liaison_hub.audit.service import verify
+from liaison_hub.db.types import MAX_INTEGER
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -38,7 +39,10 @@ class VerificationRead(BaseModel):
 
 @router.get("", response_model=list[AuditEntryRead])
 def list_entries(
-    session: DbSession, _: Admin, before: int | None = Query(None, ge=1), limit: int = Query(50, ge=1, le=500)
+    session: DbSession,
+    _: Admin,
+    before: int | None = Query(None, ge=1, le=MAX_INTEGER),
+    limit: int = Query(50, ge=1, le=500),
 ) -> list[AuditEntryRead]:
     """Newest entries first; page with ``before`` = the last seq seen."""
     return [AuditEntryRead.model_validate(e) for e in repo.latest(session, before=before, limit=limit)]

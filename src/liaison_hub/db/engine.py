@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,27 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from liaison_hub.errors import InvalidInput
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+NUL = "\x00"
+
+
+def _has_nul(values: Any) -> bool:
+    """Whether a bound string holds NUL; ``values`` is one value, a row (tuple or mapping) or a batch of rows."""
+    if isinstance(values, str):
+        return NUL in values
+    if isinstance(values, Mapping):
+        values = values.values()
+    elif not isinstance(values, list | tuple):
+        return False
+    return any(_has_nul(value) for value in values)
+
+
+def _refuse_nul_text(*event: Any) -> None:
+    # PostgreSQL cannot hold NUL in text and fails with a server error; refuse it as bad input on every backend.
+    if _has_nul(event[3]):
+        raise InvalidInput("text must not contain NUL (\\x00) characters")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -43,10 +63,13 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
             dbapi_connection.isolation_level = None
 
         event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "before_cursor_execute", _refuse_nul_text)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _refuse_nul_text)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -11,6 +11,9 @@ from sqlalchemy.types import TypeDecorator
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
+MAX_INTEGER = 2**31 - 1
+"""The largest value an Integer column holds on every backend (PostgreSQL's int4); larger ids find nothing."""
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from liaison_hub.db.types import MAX_INTEGER
 from liaison_hub.models import ApiToken, Grouping, GroupingMember, Nation, Organisation, User
 
 
@@ -59,8 +60,9 @@ def list_organisations(session: Session, *, nation_code: str | None = None) -> S
 
 def get_organisation(session: Session, ref: str | int) -> Organisation | None:
     """Find an organisation by id or by short name."""
-    if isinstance(ref, int) or str(ref).isdigit():
-        return session.get(Organisation, int(ref))
+    if str(ref).isdecimal():
+        number = int(ref)
+        return session.get(Organisation, number) if number <= MAX_INTEGER else None
     return session.scalar(select(Organisation).where(Organisation.short_name == str(ref)))
 
 
@@ -101,4 +103,4 @@ def list_tokens(session: Session, user_id: int) -> Sequence[ApiToken]:
 
 
 def get_token(session: Session, token_id: int) -> ApiToken | None:
-    return session.get(ApiToken, token_id)
+    return session.get(ApiToken, token_id) if 0 < token_id <= MAX_INTEGER else None

@@ -256,6 +256,9 @@ def create_token(
     refused = sorted(set(data.scopes) - allowed_scopes(account.roles))
     if refused:
         raise Forbidden(f"the roles of {username} do not allow the scopes: {', '.join(refused)}")
+    beyond = sorted(set(data.scopes) - actor.principal.scopes) if username == actor.principal.username else []
+    if beyond:
+        raise Forbidden(f"a token cannot have scopes the credentials creating it lack: {', '.join(beyond)}")
     token = new_token()
     row = ApiToken(
         user_id=account.id,
