@@ -17,15 +17,14 @@ from liaison_hub.models.policy import Shareable, register_shareable
 class IntelObservable(Shareable, Base):
     """One normalised observable value (an address, a domain, a hash, ...) mentioned by one stored version.
 
-    ``value_key`` is the SHA-256 of ``kind`` and ``value``: a fixed-size index key, since URLs may be longer than
-    a PostgreSQL b-tree entry allows.
+    ``value_key`` is the SHA-256 of ``kind`` and ``value`` (its first 128 bits, in hex): a fixed-size index key,
+    since URLs may be longer than a PostgreSQL b-tree entry allows. The lookup index is ordered by value, then
+    record, so "which records mention this value" streams in record order and stops at its limit; an object's own
+    values are found through ``object_row_id``. Few indexes, because every stored version writes rows here.
     """
 
     __tablename__ = "intel_observable"
-    __table_args__ = (
-        Index("ix_intel_observable_lookup", "value_key", "collection_id", "stix_id", "audience_id"),
-        Index("ix_intel_observable_object", "collection_id", "stix_id"),
-    )
+    __table_args__ = (Index("ix_intel_observable_lookup", "value_key", "collection_id", "stix_id", "audience_id"),)
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
     object_row_id: Mapped[int] = mapped_column(ForeignKey("stix_object.id", ondelete="CASCADE"), index=True)
@@ -34,7 +33,7 @@ class IntelObservable(Shareable, Base):
     object_type: Mapped[str] = mapped_column(String(250))
     kind: Mapped[str] = mapped_column(String(32))
     value: Mapped[str] = mapped_column(Text)
-    value_key: Mapped[str] = mapped_column(String(64))
+    value_key: Mapped[str] = mapped_column(String(32))
 
 
 register_shareable(IntelObservable.__tablename__)

