@@ -31,16 +31,18 @@ from sqlalchemy.orm import Session
 
 from liaison_hub.audit.service import record
 from liaison_hub.db.types import utcnow
-from liaison_hub.errors import Conflict, Forbidden, InvalidInput, NotFound
+from liaison_hub.errors import Forbidden, InvalidInput, NotFound
 from liaison_hub.intel import repository as repo
-from liaison_hub.intel.definitions import reference_objects
+from liaison_hub.intel.collections import (
+    collection_access,
+    create_collection,
+    get_collection,
+    list_collections,
+    resolve,
+    update_collection,
+)
 from liaison_hub.intel.ingest import BATCH_SIZE, Ingest, register_batch_hook, unregister_batch_hook, version_flags
-from liaison_hub.intel.markings import Facets
 from liaison_hub.intel.schemas import (
-    CollectionAccess,
-    CollectionCreate,
-    CollectionUpdate,
-    DefaultMarking,
     IngestResult,
     ObjectFilters,
     ObjectPage,
@@ -51,12 +53,8 @@ from liaison_hub.intel.schemas import (
 )
 from liaison_hub.intel.stix import format_added, micros_of
 from liaison_hub.models.intel import IngestStatus, IntelCollection
-from liaison_hub.policy import audience_for
-from liaison_hub.policy.levels import TLP, Level
-from liaison_hub.policy.principal import Actor, Principal, Role, Scope
-from liaison_hub.policy.schemas import MarkingIn, resolve_marking
-
-CLEAR = Facets(tlp=TLP.clear, classification="NU", releasable_to=())
+from liaison_hub.policy.levels import Level
+from liaison_hub.policy.principal import Actor, Principal
 
 __all__ = [
     "BATCH_SIZE",
@@ -78,133 +76,8 @@ __all__ = [
 ]
 
 
-def _require_admin(actor: Actor) -> None:
-    if not actor.principal.is_admin:
-        raise Forbidden("managing collections needs the admin role and the admin scope")
-
-
-def collection_access(principal: Principal, collection: IntelCollection) -> CollectionAccess:
-    """The collection as this principal sees it, with its TAXII ``can_read`` / ``can_write``."""
-    can_write = Scope.write in principal.scopes and any(principal.has_role(r) for r in _roles(collection))
-    return CollectionAccess(
-        id=collection.id,
-        taxii_id=collection.taxii_id,
-        alias=collection.alias,
-        title=collection.title,
-        description=collection.description,
-        can_read=Scope.read in principal.scopes,
-        can_write=can_write,
-        default_marking=dict(collection.default_marking),
-        write_roles=tuple(collection.write_roles),
-    )
-
-
-def _roles(collection: IntelCollection) -> list[Role]:
-    return [Role(r) for r in collection.write_roles]
-
-
-def _default_facets(session: Session, spec: DefaultMarking, actor: Actor, accreditation: Level) -> dict[str, object]:
-    """Check a collection's default marking against the directory and the accreditation; store it as facets."""
-    marking = resolve_marking(
-        session, MarkingIn(**spec.model_dump()), owner_organisation_id=actor.principal.organisation_id
-    )
-    audience_for(session, marking, accreditation=accreditation)
-    facets = Facets(
-        tlp=marking.tlp,
-        classification=marking.classification,
-        releasable_to=marking.releasable_to,
-        recipients=tuple(sorted(name.upper() for name in spec.recipients)),
-    )
-    return facets.to_json()
-
-
-def create_collection(
-    session: Session, actor: Actor, *, data: CollectionCreate, accreditation: Level
-) -> IntelCollection:
-    """Create a collection (admins); it starts with the hub's marking definitions unless told otherwise."""
-    _require_admin(actor)
-    if data.alias and repo.get_collection(session, data.alias) is not None:
-        raise Conflict(f"a collection with alias {data.alias!r} already exists")
-    collection = IntelCollection(
-        taxii_id=str(uuid.uuid4()),
-        alias=data.alias,
-        title=data.title,
-        description=data.description,
-        default_marking=_default_facets(session, data.default_marking, actor, accreditation),
-        write_roles=[r.value for r in data.write_roles],
-        last_added=0,
-        created_at=utcnow(),
-    )
-    session.add(collection)
-    session.flush()
-    record(
-        session,
-        actor,
-        action="intel.collection.create",
-        entity_type="intel_collection",
-        entity_id=collection.taxii_id,
-        details={"title": collection.title, "alias": collection.alias},
-    )
-    if data.with_definitions:
-        Ingest(
-            session,
-            actor,
-            collection,
-            accreditation=accreditation,
-            owner_organisation_id=actor.principal.organisation_id,
-            keep_successes=False,
-            default_marking=CLEAR,
-        ).run(reference_objects())
-    return collection
-
-
-def update_collection(
-    session: Session, actor: Actor, *, collection: str, data: CollectionUpdate, accreditation: Level
-) -> IntelCollection:
-    _require_admin(actor)
-    row = repo.get_collection(session, collection)
-    if row is None:
-        raise NotFound(f"no collection {collection!r}")
-    if data.title is not None:
-        row.title = data.title
-    if data.description is not None:
-        row.description = data.description
-    if data.default_marking is not None:
-        row.default_marking = _default_facets(session, data.default_marking, actor, accreditation)
-    if data.write_roles is not None:
-        row.write_roles = [r.value for r in data.write_roles]
-    session.flush()
-    record(
-        session,
-        actor,
-        action="intel.collection.update",
-        entity_type="intel_collection",
-        entity_id=row.taxii_id,
-        details=data.model_dump(exclude_none=True, mode="json"),
-    )
-    return row
-
-
-def list_collections(session: Session, principal: Principal) -> list[CollectionAccess]:
-    """The collections this principal can read or write (TAXII 2.1 section 5.1)."""
-    access = [collection_access(principal, c) for c in repo.list_collections(session)]
-    return [a for a in access if a.can_read or a.can_write]
-
-
-def _collection(session: Session, principal: Principal, ref: str) -> tuple[IntelCollection, CollectionAccess]:
-    row = repo.get_collection(session, ref)
-    access = collection_access(principal, row) if row is not None else None
-    if row is None or access is None or not (access.can_read or access.can_write):
-        raise NotFound(f"no collection {ref!r}")
-    return row, access
-
-
-def get_collection(session: Session, principal: Principal, ref: str) -> CollectionAccess:
-    return _collection(session, principal, ref)[1]
-
-
 def _readable(session: Session, principal: Principal, ref: str) -> IntelCollection:
-    row, access = _collection(session, principal, ref)
+    row, access = resolve(session, principal, ref)
     if not access.can_read:
         raise Forbidden("you may not read this collection")
     return row
@@ -222,7 +95,7 @@ def ingest(
     batch_size: int = BATCH_SIZE,
 ) -> IngestResult:
     """Store STIX objects in a collection (see the module docstring); one audit entry with the counts."""
-    row, access = _collection(session, actor.principal, collection)
+    row, access = resolve(session, actor.principal, collection)
     if not access.can_write:
         raise Forbidden("you may not write to this collection")
     owner = owner_organisation_id if owner_organisation_id is not None else actor.principal.organisation_id
@@ -382,7 +255,7 @@ def list_versions(
 def delete_object(session: Session, actor: Actor, *, collection: str, stix_id: str, filters: ObjectFilters) -> int:
     """Delete the matching versions (TAXII 2.1 section 5.7): your organisation's, or any you can read if admin."""
     principal = actor.principal
-    row, access = _collection(session, principal, collection)
+    row, access = resolve(session, principal, collection)
     if not access.can_write:
         raise Forbidden("you may not write to this collection")
     matches = repo.deletable(session, principal, collection_id=row.id, stix_id=stix_id, filters=filters)
