@@ -145,8 +145,8 @@ def demo(
     console.print(f"password:       {DEMO_PASSWORD}")
     console.print(f"TAXII 2.1:      {url}/taxii2/ (discovery; sample data in collection '{SAMPLE_COLLECTION}')")
     if token:
-        console.print(f"API token of analyst-jp (shown once): {token}")
-        console.print(f"TAXII client:   user analyst-jp, password {token}")
+        console.print(f"API token:      {token}  (analyst-jp; a new one each start)", soft_wrap=True)
+        console.print(f"TAXII client:   user analyst-jp, password {token}", soft_wrap=True)
     console.rule()
     _serve(settings, host=host, port=port)
 

@@ -116,31 +116,42 @@ DEMO_USERS = (
 )
 
 
-def seed_demo(session: Session, actor: Actor, *, secret_key: str) -> str | None:
-    """Create the demo office once; returns a fresh API token for the demo analyst (None if already seeded)."""
-    if repo.get_user(session, "admin") is not None:
-        return None
-    for org in DEMO_ORGANISATIONS:
-        service.create_organisation(session, actor, data=org)
-    for person in DEMO_USERS:
-        service.create_user(
-            session,
-            actor,
-            data=UserCreate(
-                username=person.username,
-                display_name=person.display_name,
-                organisation=person.organisation,
-                roles=list(person.roles),
-                clearance=person.clearance,
-                timezone=person.timezone,
-                password=DEMO_PASSWORD,
-            ),
-        )
+DEMO_TOKEN_NAME = "demo TAXII client"
+
+
+def seed_demo(session: Session, actor: Actor, *, secret_key: str) -> str:
+    """Create the demo office (the first time) and return a fresh API token for the demo analyst."""
+    if repo.get_user(session, "admin") is None:
+        for org in DEMO_ORGANISATIONS:
+            service.create_organisation(session, actor, data=org)
+        for person in DEMO_USERS:
+            service.create_user(
+                session,
+                actor,
+                data=UserCreate(
+                    username=person.username,
+                    display_name=person.display_name,
+                    organisation=person.organisation,
+                    roles=list(person.roles),
+                    clearance=person.clearance,
+                    timezone=person.timezone,
+                    password=DEMO_PASSWORD,
+                ),
+            )
+    return demo_token(session, actor, secret_key=secret_key)
+
+
+def demo_token(session: Session, actor: Actor, *, secret_key: str) -> str:
+    """Revoke the previous demo token and make a new one, so every demo start prints a working credential."""
+    analyst = service.user(session, "analyst-jp")
+    for old in repo.list_tokens(session, analyst.id):
+        if old.name == DEMO_TOKEN_NAME and old.revoked_at is None:
+            service.revoke_token(session, actor, token_id=old.id)
     _, token = service.create_token(
         session,
         actor,
         username="analyst-jp",
-        data=TokenCreate(name="demo TAXII client", scopes=[Scope.read, Scope.write], expires_in_days=30),
+        data=TokenCreate(name=DEMO_TOKEN_NAME, scopes=[Scope.read, Scope.write], expires_in_days=30),
         secret_key=secret_key,
     )
     return token
