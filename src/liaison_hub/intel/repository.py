@@ -11,14 +11,12 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
-    case,
     delete,
     false,
     insert,
     literal,
     or_,
     select,
-    true,
     tuple_,
     update,
 )
@@ -114,7 +112,7 @@ def _neighbour_hidden(principal: Principal, *, later: bool) -> ColumnElement[boo
 def _unless_multi(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     """``condition`` for objects with versions under several audiences, else true; CASE keeps the subquery from
     running on the (usual) single-audience rows."""
-    return case((StixObject.multi_audience, condition), else_=true())
+    return or_(~StixObject.multi_audience, condition)
 
 
 def _version_condition(filters: ObjectFilters, principal: Principal) -> ColumnElement[bool] | None:
