@@ -252,3 +252,19 @@ def test_granular_markings_are_kept_and_the_most_restrictive_decides(session: Se
     assert served == family
     assert list(served) == list(family), "stored and served as sent, keys in the same order"
     assert visible(session, "analyst-au", collection, types=("malware",)) == []
+
+
+def test_big_imports_keep_exact_counts_but_only_the_first_reasons(session: Session, collection: str) -> None:
+    objects = (indicator(f"192.0.2.{i}") if i % 2 else {"type": "indicator", "id": f"bad-{i}"} for i in range(40))
+    result = service.ingest(
+        session,
+        actor(session, "analyst-jp"),
+        collection=collection,
+        objects=objects,
+        accreditation=NS,
+        batch_size=7,
+        max_failures=3,
+    )
+    assert (result.total, result.stored, result.refused) == (40, 20, 20)
+    assert [f.id for f in result.failures] == ["bad-0", "bad-2", "bad-4"]
+    assert result.successes == []

@@ -109,10 +109,12 @@ class Ingest:
         owner_organisation_id: int | None,
         keep_successes: bool,
         default_marking: Facets | None = None,
+        max_failures: int | None = None,
     ) -> None:
         self.session, self.actor, self.collection = session, actor, collection
         self.accreditation, self.owner, self.keep_successes = accreditation, owner_organisation_id, keep_successes
         self.system = actor.principal.kind == "system"
+        self.max_failures = max_failures
         self.default = default_marking or Facets.from_json(collection.default_marking)
         self.definitions: dict[str, Facets] = {ref: Facets(tlp=tlp) for ref, tlp in BUILTIN_TLP.items()}
         self.digests: dict[str, str] = {}
@@ -130,7 +132,8 @@ class Ingest:
 
     def _refuse(self, obj: object, message: str) -> None:
         self.result.refused += 1
-        self.result.failures.append(ObjectOutcome(_as_sent_id(obj), _as_sent_version(obj), message))
+        if self.max_failures is None or len(self.result.failures) < self.max_failures:
+            self.result.failures.append(ObjectOutcome(_as_sent_id(obj), _as_sent_version(obj), message))
 
     def _succeed(self, obj: dict[str, Any], *, duplicate: bool) -> None:
         if duplicate:

@@ -6,7 +6,8 @@ The API other modules use (TAXII, CLI, web, correlation, federation):
   ``list_collections(session, principal)`` and ``get_collection(session, principal, ref)`` give
   ``CollectionAccess`` with ``can_read`` / ``can_write`` for that principal (ref: TAXII id or alias).
 - ``ingest(session, actor, *, collection, objects, accreditation, ...) -> IngestResult``: any iterable of dicts,
-  consumed in batches of 1,000 (bounded memory: pass a generator and ``keep_successes=False`` for big imports);
+  consumed in batches of 1,000 (bounded memory: pass a generator, ``keep_successes=False`` and ``max_failures``
+  for big imports: the counts stay exact, only the first ``max_failures`` refusals are kept with their reasons);
   refused objects are in ``result.failures`` with a reason. One audit entry per call.
 - ``submit(...) -> StatusRead``: ``ingest`` plus a persisted TAXII status resource; ``get_status(...)``.
 - ``list_objects`` / ``manifest`` / ``get_object`` / ``list_versions`` (session, principal, *, collection,
@@ -93,6 +94,7 @@ def ingest(
     owner_organisation_id: int | None = None,
     keep_successes: bool = False,
     batch_size: int = BATCH_SIZE,
+    max_failures: int | None = None,
 ) -> IngestResult:
     """Store STIX objects in a collection (see the module docstring); one audit entry with the counts."""
     row, access = resolve(session, actor.principal, collection)
@@ -102,7 +104,13 @@ def ingest(
     if owner != actor.principal.organisation_id and actor.principal.kind != "system":
         raise Forbidden("objects are owned by your own organisation")
     result = Ingest(
-        session, actor, row, accreditation=accreditation, owner_organisation_id=owner, keep_successes=keep_successes
+        session,
+        actor,
+        row,
+        accreditation=accreditation,
+        owner_organisation_id=owner,
+        keep_successes=keep_successes,
+        max_failures=max_failures,
     ).run(objects, batch_size)
     record(
         session,
