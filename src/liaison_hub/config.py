@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     taxii_page_size: int = Field(default=100, ge=1, description="TAXII page size when a client gives no limit.")
     taxii_max_page_size: int = Field(default=5000, ge=1, description="Largest TAXII page, whatever limit is asked.")
     correlation_limit: int = Field(
-        default=20, ge=1, description="Values mentioned by more records than this (that a reader may read) stop correlating."
+        default=20, ge=1, description="Values in more readable records than this stop correlating for that reader."
     )
 
     @field_validator("accreditation")

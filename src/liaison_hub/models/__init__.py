@@ -1,8 +1,7 @@
 """All SQLAlchemy tables; importing this module registers every table on ``Base.metadata``."""
 
-import liaison_hub.models.intel  # noqa: F401  (registers the intelligence store tables)
-import liaison_hub.models.intel_correlation  # noqa: F401  (registers the correlation index tables)
-from liaison_hub.models import consultations  # noqa: F401  (registers the consultation tables)
+# Importing a domain's module registers its tables on Base.metadata.
+from liaison_hub.models import consultations, intel, intel_correlation  # noqa: F401
 from liaison_hub.models.audit import AuditEntry, AuditHead
 from liaison_hub.models.base import Base
 from liaison_hub.models.directory import ApiToken, Grouping, GroupingMember, Nation, Organisation, User
