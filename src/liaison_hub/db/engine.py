@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -11,28 +11,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from liaison_hub.errors import InvalidInput
+from liaison_hub.db.bulk import refuse_nul
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_CACHE_KIB = 64 * 1024
-NUL = "\x00"
-
-
-def _has_nul(values: Any) -> bool:
-    """Whether a bound string holds NUL; ``values`` is one value, a row (tuple or mapping) or a batch of rows."""
-    if isinstance(values, str):
-        return NUL in values
-    if isinstance(values, Mapping):
-        values = values.values()
-    elif not isinstance(values, list | tuple):
-        return False
-    return any(_has_nul(value) for value in values)
 
 
 def _refuse_nul_text(*event: Any) -> None:
-    # PostgreSQL cannot hold NUL in text and fails with a server error; refuse it as bad input on every backend.
-    if _has_nul(event[3]):
-        raise InvalidInput("text must not contain NUL (\\x00) characters")
+    refuse_nul(event[3])
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,7 +59,11 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     # No JIT: the hub's queries are short keyset pages, but correlated access subqueries inflate their estimated
     # cost past jit_above_cost, and compiling them took ~0.5 s per page on a million STIX objects.
-    engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
+    # No server-side prepared statements: a generic plan made while a table was small (a seq scan) stays in use
+    # as the table grows; planning each statement with its own parameters keeps the index plans.
+    engine = create_engine(
+        url, echo=echo, pool_pre_ping=True, connect_args={"options": "-c jit=off", "prepare_threshold": None}
+    )
     event.listen(engine, "before_cursor_execute", _refuse_nul_text)
     return engine
 
