@@ -16,8 +16,10 @@ from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_a
 from liaison_hub.cli.intel import intel_app
 from liaison_hub.config import Settings
 from liaison_hub.consultations.cli import consult_app
+from liaison_hub.consultations.sample import load_sample as load_consultation_sample
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.db.migrate import current, heads, upgrade
+from liaison_hub.db.types import utcnow
 from liaison_hub.directory.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo, seed_reference_data
 from liaison_hub.errors import HubError
 from liaison_hub.intel.sample import COLLECTION as SAMPLE_COLLECTION
@@ -61,7 +63,9 @@ def _initialise(settings: Settings, *, demo: bool) -> str | None:
             seed_reference_data(session, actor)
             token = seed_demo(session, actor, secret_key=settings.secret_key) if demo else None
             if demo:
-                load_sample(session, accreditation=parse_classification(settings.accreditation))
+                accreditation = parse_classification(settings.accreditation)
+                load_sample(session, accreditation=accreditation)
+                load_consultation_sample(session, accreditation=accreditation, today=utcnow().date())
             return token
     except HubError as exc:
         fail(exc.message)
