@@ -62,6 +62,24 @@ def throughput_table(size: dict[str, Any]) -> list[str]:
     return lines
 
 
+def cpu_table(size: dict[str, Any]) -> list[str]:
+    """Where the time goes: CPU per object in the server's processes and in the measuring client."""
+    lines = [
+        "| system | ingest: server CPU us/object | ingest: client CPU us/object | read: server CPU us/object "
+        "| read: client CPU us/object |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for name, result in size.items():
+        if "ingest" not in result:
+            continue
+        ingest, read = result["ingest"], result["read"]
+        lines.append(
+            f"| {name} | {_num(ingest.get('server_cpu_us'), 1)} | {_num(ingest.get('client_cpu_us'), 1)} "
+            f"| {_num(read.get('server_cpu_us'), 1)} | {_num(read.get('client_cpu_us'), 1)} |"
+        )
+    return lines
+
+
 def latency_table(size: dict[str, Any]) -> list[str]:
     """Median / p95 of filtered first pages per server and principal."""
     head = " | ".join(f"{f} median / p95 (ms)" for f in FILTERS)
@@ -156,6 +174,7 @@ def markdown(results: dict[str, Any]) -> str:
     lines += [f"- {k}: {v}" for k, v in results["machine"].items()]
     for label, size in results.get("sizes", {}).items():
         lines += ["", f"### {label} objects", "", *throughput_table(size)]
+        lines += ["", *cpu_table(size)]
         lines += ["", *latency_table(size)]
         notes = [f"- {name}: {n}" for name, r in size.items() for n in r.get("notes", [])]
         if notes:

@@ -12,6 +12,7 @@ import argparse
 import os
 import platform
 import random
+import resource
 import shlex
 import sqlite3
 import subprocess
@@ -121,19 +122,20 @@ def queries(info: DatasetInfo, marks: list[str], plan: Plan) -> dict[str, list[d
 
 
 def _latency(
-    endpoint: tc.Endpoint, plan_queries: dict[str, list[dict[str, str]]], budget: float, warmup: int
-) -> dict[str, Any]:
-    out = {}
-    for name, qs in plan_queries.items():
-        result = tc.latency(endpoint, qs, budget=budget, warmup=warmup)
-        out[name] = {
-            "median": result.median,
-            "p95": result.p95,
-            "n": len(result.samples_ms),
-            "planned": result.planned,
-            "avg_returned": round(sum(result.returned) / len(result.returned), 1) if result.returned else 0,
-            "errors": result.errors[:3],
-        }
+    endpoints: dict[str, tc.Endpoint], plan_queries: dict[str, list[dict[str, str]]], budget: float, warmup: int
+) -> dict[str, dict[str, Any]]:
+    """Per principal, per filter: median, p95 and how many requests were timed."""
+    out: dict[str, dict[str, Any]] = {name: {} for name in endpoints}
+    for kind, qs in plan_queries.items():
+        for name, result in tc.latency(endpoints, qs, budget=budget, warmup=warmup).items():
+            out[name][kind] = {
+                "median": result.median,
+                "p95": result.p95,
+                "n": len(result.samples_ms),
+                "planned": result.planned,
+                "avg_returned": round(sum(result.returned) / len(result.returned), 1) if result.returned else 0,
+                "errors": result.errors[:3],
+            }
     return out
 
 
@@ -142,38 +144,73 @@ def _count(endpoint: tc.Endpoint | None, plan: Plan) -> int:
     return 0 if endpoint is None else tc.paged_read(endpoint, limit=plan.page, budget=60).unique
 
 
+class CpuMeter:
+    """CPU seconds spent by the server's process tree and by this client process during one phase."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    def __enter__(self) -> CpuMeter:
+        self.server0, self.client0 = procs.cpu_seconds(self.server_pid), _own_cpu()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server = procs.cpu_seconds(self.server_pid) - self.server0
+        self.client = _own_cpu() - self.client0
+
+    def per_object(self, objects: int) -> dict[str, float]:
+        n = max(objects, 1)
+        return {"server_cpu_us": round(self.server / n * 1e6, 1), "client_cpu_us": round(self.client / n * 1e6, 1)}
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _throughput(
+    admin: tc.Endpoint, info: DatasetInfo, plan: Plan, pid: int, budgets: tuple[float, float]
+) -> tuple[tc.IngestResult, tc.ReadResult, dict[str, Any]]:
+    """Ingest then full paged read as the admin, each with its CPU cost per object."""
+    with CpuMeter(pid) as ingest_cpu:
+        ingest = tc.ingest(admin, read_lines(Path(info.path)), per_envelope=plan.envelope, budget=budgets[0])
+    with CpuMeter(pid) as read_cpu:
+        read = tc.paged_read(admin, limit=plan.page, budget=budgets[1])
+    return (
+        ingest,
+        read,
+        {
+            "ingest": {**asdict(ingest), "rate": ingest.rate, **ingest_cpu.per_object(ingest.stored)},
+            "read": {
+                **{k: v for k, v in asdict(read).items() if k != "added_marks"},
+                "rate": read.rate,
+                **read_cpu.per_object(read.objects),
+            },
+        },
+    )
+
+
 def measure_server(
-    admin: tc.Endpoint, reader: tc.Endpoint | None, info: DatasetInfo, plan: Plan, budgets: tuple[float, float, float]
+    endpoints: dict[str, tc.Endpoint], info: DatasetInfo, plan: Plan, pid: int, budgets: tuple[float, float, float]
 ) -> dict[str, Any]:
     """Ingest, full paged read (as each principal), filtered first pages: one server, one dataset."""
-    ingest_budget, read_budget, latency_budget = budgets
+    admin, reader = endpoints["admin"], endpoints.get("reader")
     before = {"admin": _count(admin, plan), "reader": _count(reader, plan)}
     notes: list[str] = [f"held {before['admin']} objects before the ingest"] if before["admin"] else []
-    ingest = tc.ingest(admin, read_lines(Path(info.path)), per_envelope=plan.envelope, budget=ingest_budget)
-    notes += ingest.problems[:5]
-    read = tc.paged_read(admin, limit=plan.page, budget=read_budget)
-    notes += read.problems[:5]
+    ingest, read, result = _throughput(admin, info, plan, pid, budgets[:2])
+    notes += ingest.problems[:5] + read.problems[:5]
     if read.complete and read.unique != before["admin"] + ingest.stored:
-        notes.append(
-            f"full read returned {read.unique:,} distinct objects ({read.objects:,} in all); "
-            f"{ingest.stored:,} reported stored"
-        )
-    result: dict[str, Any] = {
-        "ingest": {**asdict(ingest), "rate": ingest.rate},
-        "read": {**{k: v for k, v in asdict(read).items() if k != "added_marks"}, "rate": read.rate},
-        "sees": {"admin": f"{read.unique:,}"},
-    }
-    plan_queries = queries(info, read.added_marks, plan)
-    warmup = 1 if admin.stored_despite_500 else 3
-    result["latency"] = {"admin": _latency(admin, plan_queries, latency_budget, warmup)}
+        notes.append(f"full read returned {read.unique:,} distinct objects; {ingest.stored:,} reported stored")
+    result["sees"] = {"admin": f"{read.unique:,}"}
     if reader is not None:
-        seen = tc.paged_read(reader, limit=plan.page, budget=read_budget)
+        seen = tc.paged_read(reader, limit=plan.page, budget=budgets[1])
         expected = before["reader"] + info.reader_visible
         result["reader_read"] = {"objects": seen.unique, "rate": seen.rate, "expected": expected}
         result["sees"]["reader"] = f"{seen.unique:,} = {seen.unique / max(read.unique, 1):.1%}"
         if seen.unique not in (expected, expected + info.definitions):
             notes.append(f"the reader saw {seen.unique:,} objects; the reference rule expects {expected:,}")
-        result["latency"]["reader"] = _latency(reader, plan_queries, latency_budget, warmup)
+    warmup = 1 if admin.stored_despite_500 else 3
+    result["latency"] = _latency(endpoints, queries(info, read.added_marks, plan), budgets[2], warmup)
     result["notes"] = notes
     return result
 
@@ -185,7 +222,8 @@ def run_hub(name: str, info: DatasetInfo, plan: Plan, database_url: str | None) 
     env, tokens = hub_server.prepare(data_dir, database_url, log)
     budget = max(900.0, info.objects / 250)
     with hub_server.running(env, tokens, name, log) as hub:
-        result = measure_server(hub.admin, hub.reader, info, plan, (budget, budget, 300.0))
+        endpoints = {"admin": hub.admin, "reader": hub.reader}
+        result = measure_server(endpoints, info, plan, hub.memory.pid, (budget, budget, 300.0))
         hub.memory.sample()
         result["peak_memory_mib"] = hub.memory.mib
     return result
@@ -196,7 +234,7 @@ def run_peer(info: DatasetInfo, plan: Plan) -> dict[str, Any]:
     _clean_dir(data_dir)
     budgets = (plan.peer_ingest_budget, plan.peer_read_budget, plan.peer_latency_budget)
     with peer_opentaxii.running(WORK, data_dir, data_dir.with_suffix(".log")) as peer:
-        result = measure_server(peer.endpoint, None, info, plan, budgets)
+        result = measure_server({"admin": peer.endpoint}, info, plan, peer.memory.pid, budgets)
         peer.memory.sample()
         result["peak_memory_mib"] = peer.memory.mib
     result["notes"].append("answers 500 to every POST after storing it (UUID not serialisable); counted by the read")

@@ -188,23 +188,38 @@ def paged_read(endpoint: Endpoint, *, limit: int, budget: float, keep_ids: bool 
     return result
 
 
-def latency(endpoint: Endpoint, queries: list[dict[str, str]], *, budget: float, warmup: int = 3) -> LatencyResult:
-    """Time each query's first page (whole response read); a few unmeasured warm-up requests go first."""
-    result = LatencyResult(planned=len(queries))
+def latency(
+    endpoints: dict[str, Endpoint], queries: list[dict[str, str]], *, budget: float, warmup: int = 3
+) -> dict[str, LatencyResult]:
+    """Time each query's first page (whole response read) once per principal, principals taking turns on every
+    query so that both meet the same machine; a few unmeasured warm-up requests go first."""
+    results = {name: LatencyResult(planned=len(queries)) for name in endpoints}
+    clients = {name: ep.client(timeout=max(budget, 60.0)) for name, ep in endpoints.items()}
     started = time.perf_counter()
-    with endpoint.client(timeout=max(budget, 60.0)) as client:
-        for params in queries[:warmup]:
-            client.get(endpoint.objects_url, params=params)
-        for params in queries:
+    try:
+        for name, client in clients.items():
+            for params in queries[:warmup]:
+                client.get(endpoints[name].objects_url, params=params)
+        for index, params in enumerate(queries):
             if time.perf_counter() - started > budget:
-                result.errors.append(f"time budget of {budget:.0f} s spent after {len(result.samples_ms)} requests")
+                for result in results.values():
+                    result.errors.append(f"time budget of {budget:.0f} s spent after {index} queries")
                 break
-            begin = time.perf_counter()
-            response = client.get(endpoint.objects_url, params=params)
-            elapsed_ms = (time.perf_counter() - begin) * 1000
-            if response.status_code != 200:
-                result.errors.append(f"{params} answered {response.status_code}: {response.text[:200]}")
-                continue
-            result.samples_ms.append(elapsed_ms)
-            result.returned.append(len(orjson.loads(response.content).get("objects", [])) if response.content else 0)
-    return result
+            order = list(clients) if index % 2 == 0 else list(reversed(clients))
+            for name in order:
+                _time_one(clients[name], endpoints[name].objects_url, params, results[name])
+    finally:
+        for client in clients.values():
+            client.close()
+    return results
+
+
+def _time_one(client: httpx.Client, url: str, params: dict[str, str], result: LatencyResult) -> None:
+    begin = time.perf_counter()
+    response = client.get(url, params=params)
+    elapsed_ms = (time.perf_counter() - begin) * 1000
+    if response.status_code != 200:
+        result.errors.append(f"{params} answered {response.status_code}: {response.text[:200]}")
+        return
+    result.samples_ms.append(elapsed_ms)
+    result.returned.append(len(orjson.loads(response.content).get("objects", [])) if response.content else 0)
