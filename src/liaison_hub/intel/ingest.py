@@ -119,6 +119,7 @@ class Ingest:
         self.definitions: dict[str, Facets] = {ref: Facets(tlp=tlp) for ref, tlp in BUILTIN_TLP.items()}
         self.digests: dict[str, str] = {}
         self.audiences: dict[Facets, int] = {}
+        self.marked: dict[tuple[str, ...], int | str] = {}
         self.organisations: dict[str, int] = {}
         self.result = IngestResult()
         self.last_added = repo.lock_collection(session, collection.id)
@@ -200,17 +201,25 @@ class Ingest:
 
     def _prepare(self, obj: dict[str, Any]) -> Prepared | None:
         refs = marking_refs(obj)
-        unknown = [ref for ref in refs if ref not in self.definitions]
-        if unknown:
-            self._refuse(obj, f"references unknown marking-definition(s) {', '.join(unknown)}: send them first")
+        audience = self.marked.get(refs)
+        if audience is None:
+            unknown = [ref for ref in refs if ref not in self.definitions]
+            if unknown:  # not cached: a later batch of the same ingest may define them
+                self._refuse(obj, f"references unknown marking-definition(s) {', '.join(unknown)}: send them first")
+                return None
+            audience = self.marked[refs] = self._audience_of(refs)
+        if isinstance(audience, str):
+            self._refuse(obj, audience)
             return None
-        facets = combine((self.definitions[ref] for ref in refs), self.default)
+        return Prepared(obj, obj["id"], obj["type"], version_micros(obj) or 0, canonical_digest(obj), audience)
+
+    def _audience_of(self, refs: tuple[str, ...]) -> int | str:
+        """The audience of a set of known marking references, or why it is refused: computed once per distinct set in
+        an ingest, since a definition, once known, never changes."""
         try:
-            audience_id = self._audience(facets)
+            return self._audience(combine((self.definitions[ref] for ref in refs), self.default))
         except HubError as exc:
-            self._refuse(obj, f"marking refused: {exc.message}")
-            return None
-        return Prepared(obj, obj["id"], obj["type"], version_micros(obj) or 0, canonical_digest(obj), audience_id)
+            return f"marking refused: {exc.message}"
 
     def _audience(self, facets: Facets) -> int:
         """The audience of a marking, resolved once per distinct marking in this ingest."""
