@@ -155,7 +155,8 @@ def _columns(with_document: bool) -> AnySelect:
 
 
 def _rows(session: Session, stmt: AnySelect) -> list[StoredRow]:
-    return [StoredRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in session.execute(stmt)]
+    """Pages are plain column selects: executed on the connection (no ORM result handling), rows as tuples."""
+    return [StoredRow(*r) for r in session.connection().execute(stmt).tuples().all()]
 
 
 def page_by_added(
