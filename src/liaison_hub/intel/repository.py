@@ -156,7 +156,7 @@ def _columns(with_document: bool) -> AnySelect:
 
 def _rows(session: Session, stmt: AnySelect) -> list[StoredRow]:
     """Pages are plain column selects: executed on the connection (no ORM result handling), rows as tuples."""
-    return [StoredRow(*r) for r in session.connection().execute(stmt).tuples().all()]
+    return list(map(StoredRow._make, session.connection().execute(stmt).tuples().all()))
 
 
 def page_by_added(

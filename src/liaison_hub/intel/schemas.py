@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -84,9 +84,9 @@ class PageRequest:
     after: Position | None = None
 
 
-@dataclass(frozen=True)
-class StoredRow:
-    """One stored version as a reader gets it; ``document`` is the object's JSON text as sent."""
+class StoredRow(NamedTuple):
+    """One stored version as a reader gets it; ``document`` is the object's JSON text as sent. A named tuple, not a
+    dataclass: a page builds a thousand of these, and a tuple is built from a database row at a fraction of the cost."""
 
     row_id: int
     stix_id: str
