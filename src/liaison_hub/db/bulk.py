@@ -1,11 +1,15 @@
-"""Bulk inserts: COPY on PostgreSQL (one stream instead of a statement per row), executemany on SQLite."""
+"""Bulk inserts, the write path of ingest: COPY on PostgreSQL, one driver-level executemany on SQLite.
+
+Both skip SQLAlchemy's per-row parameter dictionaries (about a tenth of a TAXII POST on SQLite) while keeping what
+an ``insert()`` would do: scalar column defaults are filled, bind processors run, and NUL in text is refused.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Connection, Table
 from sqlalchemy.orm import Session
 
 from liaison_hub.errors import InvalidInput
@@ -30,31 +34,39 @@ def refuse_nul(parameters: Any) -> None:
         raise InvalidInput("text must not contain NUL (\\x00) characters")
 
 
-def _with_defaults(table: Table, rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[list[Any]]]:
-    """Column names and value lists, filling the scalar Python-side defaults an INSERT would apply."""
+def _columns_and_values(
+    connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and value tuples: each row's values through the bind processors, then the scalar defaults."""
     given = list(rows[0].keys())
     defaults = {
         c.name: cast(Any, c.default).arg
         for c in table.columns
         if c.name not in rows[0] and c.default is not None and getattr(c.default, "is_scalar", False)
     }
-    columns = given + list(defaults)
-    fill = list(defaults.values())
-    return columns, [[row[c] for c in given] + fill for row in rows]
+    fill = tuple(defaults.values())
+    processors = [table.columns[name].type.bind_processor(connection.dialect) for name in given]
+    if not any(processors):
+        return [*given, *defaults], [tuple([row[c] for c in given]) + fill for row in rows]
+    pairs = list(zip(given, processors, strict=True))
+    return [*given, *defaults], [tuple([p(row[c]) if p else row[c] for c, p in pairs]) + fill for row in rows]
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert many rows of plain values (str, int, bool, None) that all have the same keys."""
+    """Insert many rows that all have the same keys, in the transaction of ``session``."""
     if not rows:
         return
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), list(rows))
-        return
-    columns, values = _with_defaults(table, rows)
-    refuse_nul(values)
+    columns, values = _columns_and_values(connection, table, rows)
     quote = connection.dialect.identifier_preparer.quote
-    statement = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-        for row in values:
-            copy.write_row(row)
+    names = ", ".join(quote(c) for c in columns)
+    if connection.dialect.name == "postgresql":
+        refuse_nul(values)
+        copy_sql = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:  # type: ignore[union-attr]
+            for row in values:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(columns))
+    # Names come from the model, values are bound; the engine's NUL check sees every row.
+    connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", values)  # noqa: S608

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from liaison_hub.intel.bulk import insert_many
+from liaison_hub.db.bulk import insert_rows
 from liaison_hub.intel.schemas import ObjectFilters, PageRequest, StoredRow
 from liaison_hub.models import Audience
 from liaison_hub.models.intel import IngestStatus, IntelCollection, MarkingDefinition, StixObject
@@ -76,7 +76,7 @@ def readable_row_ids(session: Session, principal: Principal, row_ids: Iterable[i
 def insert_objects(session: Session, rows: list[dict[str, Any]]) -> None:
     """One batched INSERT (executemany through Core: no ORM bookkeeping, no RETURNING) of new versions."""
     if rows:
-        insert_many(session, cast(Table, StixObject.__table__), rows)
+        insert_rows(session, cast(Table, StixObject.__table__), rows)
 
 
 def row_ids_by_added(session: Session, collection_id: int, first: int, last: int) -> dict[int, int]:
@@ -156,7 +156,7 @@ def _columns(with_document: bool) -> AnySelect:
 
 def _rows(session: Session, stmt: AnySelect) -> list[StoredRow]:
     """Pages are plain column selects: executed on the connection (no ORM result handling), rows as tuples."""
-    return list(map(StoredRow._make, session.connection().execute(stmt).tuples().all()))
+    return list(map(StoredRow._make, session.connection().execute(stmt).all()))
 
 
 def page_by_added(

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from liaison_hub.intel.bulk import insert_many
+from liaison_hub.db.bulk import insert_rows
 from liaison_hub.models import Audience, Organisation
 from liaison_hub.models.intel import StixObject
 from liaison_hub.models.intel_correlation import IntelObservable, IntelSightingLink
@@ -45,14 +45,14 @@ class ObjectRow:
 
 
 def add_observables(session: Session, rows: list[dict[str, Any]]) -> None:
-    """One batched INSERT (executemany) of index rows, without the ORM (``intel.bulk``)."""
+    """One batched INSERT (executemany) of index rows, without the ORM (``db.bulk``)."""
     if rows:
-        insert_many(session, OBSERVABLE, rows)
+        insert_rows(session, OBSERVABLE, rows)
 
 
 def add_sighting_links(session: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        insert_many(session, SIGHTING_LINK, rows)
+        insert_rows(session, SIGHTING_LINK, rows)
 
 
 def clear_index(session: Session) -> None:
