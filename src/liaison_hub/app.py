@@ -23,6 +23,7 @@ from liaison_hub.errors import HubError
 from liaison_hub.intel.api import router as intel_router
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.taxii import create_taxii_app
+from liaison_hub.web import install as install_web
 
 API_PREFIX = "/api/v1"
 
@@ -90,13 +91,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(consultations_router, prefix=API_PREFIX)
     app.include_router(intel_router, prefix=API_PREFIX)
     app.mount("/taxii2", create_taxii_app(state))
-    _mount_web(app)
+    install_web(app)
     return app
-
-
-def _mount_web(app: FastAPI) -> None:
-    try:
-        from liaison_hub.web import install
-    except ImportError:  # pragma: no cover - the web package is part of the distribution
-        return
-    install(app)
