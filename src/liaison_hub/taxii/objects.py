@@ -36,17 +36,27 @@ def _scope(kind: str, collection: str, object_id: str, filters: object) -> str:
     return f"{kind}|{collection}|{object_id}|{filters!r}"
 
 
+def _paged(
+    kind: str, collection: str, request: Request, session: DbSession, state: State, principal: TaxiiPrincipal
+) -> Response:
+    """One keyset page of objects or of their manifest: the same filters, cursor and date headers."""
+    filters = parse_filters(request.query_params, allowed=OBJECT_FILTERS)
+    scope = _scope(kind, collection, "", filters)
+    page = parse_page(request.query_params, state.settings, scope=scope)
+    read, envelope = (
+        (service.manifest, manifest_envelope) if kind == "manifest" else (service.list_objects, objects_envelope)
+    )
+    result = read(session, principal, collection=collection, filters=filters, page=page)
+    body = envelope(result, next_token(result.last, state.settings, scope=scope))
+    return taxii_response(body, headers=date_headers(result))
+
+
 @router.get("/{root}/collections/{collection}/manifest/")
 def get_manifest(
     root: ApiRoot, collection: str, request: Request, session: DbSession, state: State, principal: TaxiiPrincipal
 ) -> Response:
     """Section 5.3: id, date_added, version and media type of each object, paged like the objects."""
-    filters = parse_filters(request.query_params, allowed=OBJECT_FILTERS)
-    scope = _scope("manifest", collection, "", filters)
-    page = parse_page(request.query_params, state.settings, scope=scope)
-    result = service.manifest(session, principal, collection=collection, filters=filters, page=page)
-    body = manifest_envelope(result, next_token(result.last, state.settings, scope=scope))
-    return taxii_response(body, headers=date_headers(result))
+    return _paged("manifest", collection, request, session, state, principal)
 
 
 @router.get(OBJECTS)
@@ -54,12 +64,7 @@ def get_objects(
     root: ApiRoot, collection: str, request: Request, session: DbSession, state: State, principal: TaxiiPrincipal
 ) -> Response:
     """Section 5.4: an envelope of the objects the principal may read, oldest ``date_added`` first."""
-    filters = parse_filters(request.query_params, allowed=OBJECT_FILTERS)
-    scope = _scope("objects", collection, "", filters)
-    page = parse_page(request.query_params, state.settings, scope=scope)
-    result = service.list_objects(session, principal, collection=collection, filters=filters, page=page)
-    body = objects_envelope(result, next_token(result.last, state.settings, scope=scope))
-    return taxii_response(body, headers=date_headers(result))
+    return _paged("objects", collection, request, session, state, principal)
 
 
 @router.post(OBJECTS)
