@@ -249,7 +249,9 @@ def test_verify_finds_the_chain_head_deleted(database: Database, session: Sessio
 
 def test_verify_reads_the_database_not_the_sessions_copies(session: Session, engine: Engine) -> None:
     actor = Actor(principal(session, "admin"), source="test")
-    kept = [audit.record(session, actor, action="test.write", entity_type="test", entity_id=n) for n in range(5)]
+    for n in range(5):
+        audit.record(session, actor, action="test.write", entity_type="test", entity_id=n)
+    kept = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(5)).all()[::-1]
     target = kept[2].seq
     session.commit()  # the kept entries stay loaded in this session (expire_on_commit is off)
     tamper(engine, "UPDATE audit_entry SET actor = :actor WHERE seq = :seq", actor="someone-else", seq=target)

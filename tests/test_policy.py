@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,9 +25,12 @@ from liaison_hub.policy import (
     DirectoryView,
     Marking,
     Principal,
+    Role,
+    Scope,
     audience_for,
     may_read,
     parse_classification,
+    policy_key,
     visible_audiences,
 )
 from tests.conftest import SYSTEM_ACTOR, Database
@@ -243,3 +249,44 @@ def test_concurrent_first_use_of_a_marking_makes_one_audience(database: Database
     engine.dispose()
     assert ids.get("a") is not None
     assert ids.get("a") == ids.get("b")
+
+
+def _filter_sql(p: Principal) -> str:
+    return str(visible_audiences(p).compile(compile_kwargs={"literal_binds": True}))
+
+
+principals = st.builds(
+    Principal,
+    username=st.sampled_from(["a", "b"]),
+    user_id=st.one_of(st.none(), st.integers(1, 3)),
+    organisation_id=st.one_of(st.none(), st.integers(1, 3)),
+    nation_code=st.one_of(st.none(), st.sampled_from(["JPN", "KOR", "BEL"])),
+    clearance_rank=st.integers(0, 4),
+    roles=st.frozensets(st.sampled_from(list(Role))),
+    scopes=st.frozensets(st.sampled_from(list(Scope))),
+    kind=st.sampled_from(["user", "token", "anonymous", "system", "peer"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(principals, principals)
+def test_principals_with_equal_policy_keys_get_the_same_access_filter(first: Principal, other: Principal) -> None:
+    """Page statements are cached by ``policy_key``: two principals that differ only outside it must get the very
+    same filter (a field that the filter reads but the key lacks would make this fail)."""
+    kind = other.kind if other.is_anonymous == first.is_anonymous else first.kind
+    second = replace(first, username=other.username, user_id=other.user_id, roles=other.roles, scopes=other.scopes)
+    second = replace(second, kind=kind)
+    assert policy_key(first) == policy_key(second)
+    assert _filter_sql(first) == _filter_sql(second)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"organisation_id": 2}, {"nation_code": "JPN"}, {"clearance_rank": 1}, {"kind": "anonymous"}],
+    ids=lambda c: next(iter(c)),
+)
+def test_each_field_of_the_policy_key_changes_the_access_filter(change: dict[str, object]) -> None:
+    base = Principal("x", 1, 1, "KOR", 3, kind="token")
+    changed = replace(base, **change)  # type: ignore[arg-type]
+    assert policy_key(changed) != policy_key(base)
+    assert _filter_sql(changed) != _filter_sql(base)

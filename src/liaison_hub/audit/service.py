@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ VERIFY_BATCH = 5000
 
 
 def _digest(entry: AuditEntry) -> str:
-    body = orjson.dumps(
+    return _digest_of(
         [
             entry.seq,
             entry.at.isoformat(timespec="microseconds"),
@@ -32,20 +32,19 @@ def _digest(entry: AuditEntry) -> str:
             entry.source,
             entry.details,
             entry.prev_hash,
-        ],
-        option=orjson.OPT_SORT_KEYS,
+        ]
     )
-    return hashlib.sha256(body).hexdigest()
+
+
+def _digest_of(fields: list[Any]) -> str:
+    """SHA-256 of an entry's fields in chain order (seq, at, actor, action, entity type and id, source, details,
+    previous hash) as JSON with sorted keys."""
+    return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _bump_head(session: Session) -> tuple[int, str] | None:
     # Writing the head row first takes the write lock (a row lock on PostgreSQL), so appends never fork.
-    row = session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.last_hash)
-    ).one_or_none()
+    row = session.connection().execute(_BUMP).one_or_none()
     return None if row is None else (int(row[0]), str(row[1]))
 
 
@@ -76,24 +75,35 @@ def record(
     entity_type: str,
     entity_id: object,
     details: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Append one entry: who, when, what, from where."""
+) -> None:
+    """Append one entry: who, when, what, from where. Core statements on the session's connection (no ORM unit of
+    work): reads of sensitive objects append an entry per response, so an append must be cheap."""
     seq, prev_hash = _advance_head(session)
-    entry = AuditEntry(
-        seq=seq,
-        at=utcnow(),
-        actor=actor.name,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        source=actor.source,
-        details=orjson.loads(orjson.dumps(details or {}, default=str)),
-        prev_hash=prev_hash,
-    )
-    entry.hash = _digest(entry)
-    session.add(entry)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=entry.hash))
-    return entry
+    at = utcnow()
+    entry = {
+        "seq": seq,
+        "at": at,
+        "actor": actor.name,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "source": actor.source,
+        "details": orjson.loads(orjson.dumps(details or {}, default=str)),
+        "prev_hash": prev_hash,
+    }
+    fields = [entry[name] for name in _CHAIN_ORDER]
+    fields[1] = at.isoformat(timespec="microseconds")
+    entry["hash"] = _digest_of(fields)
+    connection = session.connection()
+    connection.execute(_INSERT, entry)
+    connection.execute(_SET_LAST, {"last_hash": entry["hash"]})
+
+
+_CHAIN_ORDER = ("seq", "at", "actor", "action", "entity_type", "entity_id", "source", "details", "prev_hash")
+_HEAD = cast(Table, AuditHead.__table__)
+_BUMP = update(_HEAD).where(_HEAD.c.id == 1).values(seq=_HEAD.c.seq + 1).returning(_HEAD.c.seq, _HEAD.c.last_hash)
+_SET_LAST = update(_HEAD).where(_HEAD.c.id == 1).values(last_hash=bindparam("last_hash"))
+_INSERT = insert(cast(Table, AuditEntry.__table__))
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,19 @@ look at all versions of an object (to keep the latest/first flags right) never r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from threading import Lock
 from typing import Any, cast
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
+    Integer,
     Select,
     Table,
     and_,
+    bindparam,
     delete,
     false,
     insert,
@@ -26,7 +31,7 @@ from liaison_hub.db.bulk import insert_rows
 from liaison_hub.intel.schemas import ObjectFilters, PageRequest, StoredRow
 from liaison_hub.models import Audience
 from liaison_hub.models.intel import IngestStatus, IntelCollection, MarkingDefinition, StixObject
-from liaison_hub.policy import readable
+from liaison_hub.policy import policy_key, readable
 from liaison_hub.policy.levels import TLP
 from liaison_hub.policy.principal import Principal
 
@@ -35,11 +40,14 @@ VersionRow = tuple[int, str, int, int, str, bool, bool, bool]
 """(row id, stix id, version, audience id, digest, is_latest, is_first, multi_audience)"""
 
 
+_BY_REF = select(IntelCollection).where(
+    or_(IntelCollection.taxii_id == bindparam("ref"), IntelCollection.alias == bindparam("ref"))
+)
+
+
 def get_collection(session: Session, ref: str) -> IntelCollection | None:
-    """A collection by its TAXII id or its alias."""
-    return session.scalar(
-        select(IntelCollection).where(or_(IntelCollection.taxii_id == ref, IntelCollection.alias == ref))
-    )
+    """A collection by its TAXII id or its alias (every TAXII request looks one up: the statement is built once)."""
+    return session.scalar(_BY_REF, {"ref": ref})
 
 
 def list_collections(session: Session) -> Sequence[IntelCollection]:
@@ -148,15 +156,59 @@ def filtered(stmt: AnySelect, principal: Principal, collection_id: int, filters:
     return stmt if condition is None else stmt.where(condition)
 
 
+class _StatementCache:
+    """Built page statements, reused across requests: building one (the access filter is a sizeable expression
+    tree) and hashing it for SQLAlchemy's compiled cache cost more than running it. A statement depends on the
+    principal only through ``policy_key``; page positions and limits are bound parameters."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[Any, ...], AnySelect] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple[Any, ...], build: Callable[[], AnySelect]) -> AnySelect:
+        with self.lock:
+            stmt = self.entries.get(key)
+            if stmt is not None:
+                self.entries.move_to_end(key)
+                return stmt
+        stmt = build()
+        with self.lock:
+            self.entries[key] = stmt
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return stmt
+
+
+_PAGES = _StatementCache()
+_AFTER_KEY, _AFTER_ROW, _LIMIT = (
+    bindparam("after_key", type_=BigInteger),
+    bindparam("after_row", type_=BigInteger),
+    bindparam("page_limit", type_=Integer),
+)
+
+
+def _page_params(page: PageRequest) -> dict[str, int]:
+    params = {"page_limit": page.limit + 1}
+    if page.after is not None:
+        params.update(after_key=page.after.key, after_row=page.after.row_id)
+    return params
+
+
 def _columns(with_document: bool) -> AnySelect:
     o = StixObject
     document = o.document if with_document else literal("")  # manifests and version lists need no documents
     return select(o.id, o.stix_id, o.type, o.spec_version, o.version, o.date_added, o.audience_id, document)
 
 
-def _rows(session: Session, stmt: AnySelect) -> list[StoredRow]:
-    """Pages are plain column selects: executed on the connection (no ORM result handling), rows as tuples."""
-    return list(map(StoredRow._make, session.connection().execute(stmt).all()))
+def _rows(session: Session, stmt: AnySelect, params: dict[str, int]) -> list[StoredRow]:
+    """Pages are plain column selects of integers and text, which no dialect post-processes: executed on the
+    connection (no ORM result handling) and fetched from the driver's cursor as its own tuples (no Row objects)."""
+    result = session.connection().execute(stmt, params)
+    try:
+        return list(map(StoredRow._make, result.cursor.fetchall()))
+    finally:
+        result.close()
 
 
 def page_by_added(
@@ -169,14 +221,20 @@ def page_by_added(
     with_document: bool = True,
 ) -> list[StoredRow]:
     """Up to ``limit + 1`` visible rows in ``(date_added, row id)`` order after the page position (keyset)."""
-    o = StixObject
-    stmt = filtered(_columns(with_document), principal, collection_id, filters)
-    if page.after is not None:
-        stmt = stmt.where(tuple_(o.date_added, o.id) > tuple_(page.after.key, page.after.row_id))
-    # With ids, the (collection, stix_id) index finds the few rows and sorting them is free; "+ 0" keeps a planner
-    # without statistics from walking the date_added index instead.
-    order = (o.date_added + 0, o.id) if filters.ids else (o.date_added, o.id)
-    return _rows(session, stmt.order_by(*order).limit(page.limit + 1))
+    keyed = page.after is not None
+
+    def build() -> AnySelect:
+        o = StixObject
+        stmt = filtered(_columns(with_document), principal, collection_id, filters)
+        if keyed:
+            stmt = stmt.where(tuple_(o.date_added, o.id) > tuple_(_AFTER_KEY, _AFTER_ROW))
+        # With ids, the (collection, stix_id) index finds the few rows and sorting them is free; "+ 0" keeps a
+        # planner without statistics from walking the date_added index instead.
+        order = (o.date_added + 0, o.id) if filters.ids else (o.date_added, o.id)
+        return stmt.order_by(*order).limit(_LIMIT)
+
+    key = ("added", policy_key(principal), collection_id, filters, with_document, keyed)
+    return _rows(session, _PAGES.get(key, build), _page_params(page))
 
 
 def page_by_version(
@@ -192,8 +250,8 @@ def page_by_version(
     o = StixObject
     stmt = filtered(_columns(False), principal, collection_id, filters).where(o.stix_id == stix_id)
     if page.after is not None:
-        stmt = stmt.where(tuple_(o.version, o.id) > tuple_(page.after.key, page.after.row_id))
-    return _rows(session, stmt.order_by(o.version, o.id).limit(page.limit + 1))
+        stmt = stmt.where(tuple_(o.version, o.id) > tuple_(_AFTER_KEY, _AFTER_ROW))
+    return _rows(session, stmt.order_by(o.version, o.id).limit(_LIMIT), _page_params(page))
 
 
 def any_visible(session: Session, principal: Principal, *, collection_id: int, stix_id: str) -> bool:
@@ -223,8 +281,12 @@ def sensitive_audiences(session: Session, audience_ids: Iterable[int]) -> set[in
     ids = list(set(audience_ids))
     if not ids:
         return set()
-    strict = (TLP.amber_strict.value, TLP.red.value)
-    return set(session.scalars(select(Audience.id).where(Audience.id.in_(ids), Audience.tlp.in_(strict))))
+    return set(session.connection().scalars(_SENSITIVE, {"ids": ids}))
+
+
+_SENSITIVE = select(Audience.id).where(
+    Audience.id.in_(bindparam("ids", expanding=True)), Audience.tlp.in_((TLP.amber_strict.value, TLP.red.value))
+)
 
 
 def get_definitions(session: Session, stix_ids: Iterable[str]) -> dict[str, MarkingDefinition]:

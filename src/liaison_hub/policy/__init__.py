@@ -1,7 +1,7 @@
 """The marking and releasability policy: markings, audiences, and the one access filter ``readable``."""
 
 from liaison_hub.policy.audiences import audience_for, check_marking, marking_of
-from liaison_hub.policy.filter import readable, visible_audiences
+from liaison_hub.policy.filter import PolicyKey, policy_key, readable, visible_audiences
 from liaison_hub.policy.levels import TLP, Level, classification_levels, parse_classification, parse_tlp
 from liaison_hub.policy.marking import Marking
 from liaison_hub.policy.principal import ANONYMOUS, SYSTEM, SYSTEM_ACTOR, Actor, Principal, Role, Scope
@@ -16,6 +16,7 @@ __all__ = [
     "DirectoryView",
     "Level",
     "Marking",
+    "PolicyKey",
     "Principal",
     "Role",
     "Scope",
@@ -26,6 +27,7 @@ __all__ = [
     "may_read",
     "parse_classification",
     "parse_tlp",
+    "policy_key",
     "readable",
     "visible_audiences",
 ]

@@ -44,6 +44,16 @@ def _within_releasability(principal: Principal) -> ColumnElement[bool]:
     )
 
 
+PolicyKey = tuple[bool, int, int | None, str | None]
+
+
+def policy_key(principal: Principal) -> PolicyKey:
+    """Everything of a principal that ``visible_audiences`` reads: two principals with equal keys get the same
+    access filter, so a statement built for one may be reused for the other (``intel.repository`` caches page
+    statements by it). Keep it in step with ``visible_audiences`` and ``_within_releasability``."""
+    return (principal.is_anonymous, principal.clearance_rank, principal.organisation_id, principal.nation_code)
+
+
 def visible_audiences(principal: Principal) -> Select[int]:
     """The ids of the audiences this principal may read, as a subquery (membership is read live)."""
     cleared = Audience.classification_rank <= principal.clearance_rank
@@ -80,4 +90,4 @@ def readable(stmt: S, principal: Principal, entity: Any = None) -> S:
     return stmt.where(audience_id.in_(visible_audiences(principal)))
 
 
-__all__ = ["readable", "visible_audiences"]
+__all__ = ["PolicyKey", "policy_key", "readable", "visible_audiences"]
