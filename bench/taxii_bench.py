@@ -18,7 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ class Plan:
     peer_read_budget: float
     peer_latency_budget: float
     import_objects: int
+    read_runs: int
 
 
 def label(n: int) -> str:
@@ -174,8 +175,14 @@ def _throughput(
     """Ingest then full paged read as the admin, each with its CPU cost per object."""
     with CpuMeter(pid) as ingest_cpu:
         ingest = tc.ingest(admin, read_lines(Path(info.path)), per_envelope=plan.envelope, budget=budgets[0])
-    with CpuMeter(pid) as read_cpu:
-        read = tc.paged_read(admin, limit=plan.page, budget=budgets[1])
+    reads = []
+    for _ in range(plan.read_runs):  # best of N, like the raw script's reads
+        with CpuMeter(pid) as read_cpu:
+            read = tc.paged_read(admin, limit=plan.page, budget=budgets[1])
+        reads.append((read, read_cpu))
+        if not read.complete:
+            break
+    read, read_cpu = max(reads, key=lambda r: r[0].rate)
     return (
         ingest,
         read,
@@ -184,6 +191,7 @@ def _throughput(
             "read": {
                 **{k: v for k, v in asdict(read).items() if k != "added_marks"},
                 "rate": read.rate,
+                "rates": [round(r.rate) for r, _ in reads],
                 **read_cpu.per_object(read.objects),
             },
         },
@@ -234,7 +242,8 @@ def run_peer(info: DatasetInfo, plan: Plan) -> dict[str, Any]:
     _clean_dir(data_dir)
     budgets = (plan.peer_ingest_budget, plan.peer_read_budget, plan.peer_latency_budget)
     with peer_opentaxii.running(WORK, data_dir, data_dir.with_suffix(".log")) as peer:
-        result = measure_server({"admin": peer.endpoint}, info, plan, peer.memory.pid, budgets)
+        # One full read: the peer's takes minutes, and a best of three would not change its order of magnitude.
+        result = measure_server({"admin": peer.endpoint}, info, replace(plan, read_runs=1), peer.memory.pid, budgets)
         peer.memory.sample()
         result["peak_memory_mib"] = peer.memory.mib
     result["notes"].append("answers 500 to every POST after storing it (UUID not serialisable); counted by the read")
@@ -313,6 +322,7 @@ def parse(argv: list[str] | None) -> tuple[Plan, str]:
     p.add_argument("--seed", type=int, default=20260101)
     p.add_argument("--envelope", type=int, default=1000, help="objects per POSTed envelope")
     p.add_argument("--page", type=int, default=1000, help="limit of the full paged read")
+    p.add_argument("--read-runs", type=int, default=3, help="full paged reads per server (the best counts)")
     p.add_argument("--latency-limit", type=int, default=100, help="limit of the timed filtered first pages")
     p.add_argument("--latency-requests", type=int, default=50)
     p.add_argument("--no-peer", action="store_true", help="skip OpenTAXII")
@@ -339,6 +349,7 @@ def parse(argv: list[str] | None) -> tuple[Plan, str]:
         peer_read_budget=a.peer_read_budget,
         peer_latency_budget=a.peer_latency_budget,
         import_objects=a.import_objects or max([compare, *extra]),
+        read_runs=max(1, a.read_runs),
     )
     return plan, str(a.output)
 

@@ -86,10 +86,11 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.environment is Environment.production,
     )
     install_api_error_handlers(app)
+    # TAXII first: routes are matched in order, and TAXII clients page through big collections request by request.
+    app.mount("/taxii2", create_taxii_app(state))
     app.include_router(directory_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(consultations_router, prefix=API_PREFIX)
     app.include_router(intel_router, prefix=API_PREFIX)
-    app.mount("/taxii2", create_taxii_app(state))
     install_web(app)
     return app

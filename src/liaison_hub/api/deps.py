@@ -34,6 +34,12 @@ def hub_state(request: Request) -> HubState:
     return state
 
 
+async def _state(request: Request) -> HubState:
+    # Dependencies that only compute are ``async def``: FastAPI runs a plain ``def`` one in a worker thread, a hop
+    # that costs more than the work. Those that touch the database stay plain functions.
+    return hub_state(request)
+
+
 def db_session(request: Request) -> Iterator[Session]:
     """The request's transaction: committed when the endpoint returns, rolled back when it raises."""
     session = hub_state(request).session_factory()
@@ -48,7 +54,7 @@ def db_session(request: Request) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
-State = Annotated[HubState, Depends(hub_state)]
+State = Annotated[HubState, Depends(_state)]
 
 
 def _credentials(request: Request) -> tuple[str | None, str] | None:
@@ -85,7 +91,7 @@ def optional_principal(request: Request, session: DbSession, state: State) -> Pr
     return ANONYMOUS
 
 
-def current_principal(principal: Annotated[Principal, Depends(optional_principal)]) -> Principal:
+async def current_principal(principal: Annotated[Principal, Depends(optional_principal)]) -> Principal:
     if principal.is_anonymous:
         raise Unauthenticated()
     return principal
@@ -104,17 +110,17 @@ def require_scope(principal: Principal, scope: Scope) -> None:
         raise Forbidden(f"this needs the {scope.value!r} scope")
 
 
-def reader(principal: CurrentPrincipal) -> Principal:
+async def reader(principal: CurrentPrincipal) -> Principal:
     require_scope(principal, Scope.read)
     return principal
 
 
-def writer(request: Request, principal: CurrentPrincipal) -> Actor:
+async def writer(request: Request, principal: CurrentPrincipal) -> Actor:
     require_scope(principal, Scope.write)
     return Actor(principal, client_source(request))
 
 
-def administrator(request: Request, principal: CurrentPrincipal) -> Actor:
+async def administrator(request: Request, principal: CurrentPrincipal) -> Actor:
     require_scope(principal, Scope.admin)
     return Actor(principal, client_source(request))
 

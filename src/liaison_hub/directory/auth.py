@@ -20,15 +20,39 @@ LAST_USED_GRANULARITY = timedelta(minutes=5)
 
 def principal_for(user: User, *, scopes: frozenset[Scope], accreditation: Level, kind: str) -> Principal:
     """A user's principal; clearance is capped at the hub's accreditation."""
-    clearance = min(parse_classification(user.clearance).rank, accreditation.rank)
+    return _principal(
+        user.username,
+        user.id,
+        user.organisation_id,
+        user.organisation.nation_code,
+        user.clearance,
+        user.roles,
+        scopes=scopes,
+        accreditation=accreditation,
+        kind=kind,
+    )
+
+
+def _principal(
+    username: str,
+    user_id: int,
+    organisation_id: int,
+    nation_code: str | None,
+    clearance: str,
+    roles: list[str],
+    *,
+    scopes: frozenset[Scope],
+    accreditation: Level,
+    kind: str,
+) -> Principal:
     return Principal(
-        username=user.username,
-        user_id=user.id,
-        organisation_id=user.organisation_id,
-        nation_code=user.organisation.nation_code,
-        clearance_rank=clearance,
-        roles=frozenset(Role(r) for r in user.roles),
-        scopes=scopes & allowed_scopes(user.roles),
+        username=username,
+        user_id=user_id,
+        organisation_id=organisation_id,
+        nation_code=nation_code,
+        clearance_rank=min(parse_classification(clearance).rank, accreditation.rank),
+        roles=frozenset(Role(r) for r in roles),
+        scopes=scopes & allowed_scopes(roles),
         kind=kind,
     )
 
@@ -40,19 +64,26 @@ def authenticate_token(
     found = repo.find_token(session, token_digest(token, secret_key)) if looks_like_token(token) else None
     if found is None:
         raise Unauthenticated()
-    row, user = found
     now = utcnow()
     if (
-        row.revoked_at is not None
-        or (row.expires_at is not None and row.expires_at <= now)
-        or not user.is_active
-        or (username is not None and username != user.username)
+        found.revoked_at is not None
+        or (found.expires_at is not None and found.expires_at <= now)
+        or not found.is_active
+        or (username is not None and username != found.username)
     ):
         raise Unauthenticated()
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
-        row.last_used_at = now
-    return principal_for(
-        user, scopes=frozenset(Scope(s) for s in row.scopes), accreditation=accreditation, kind="token"
+    if found.last_used_at is None or now - found.last_used_at > LAST_USED_GRANULARITY:
+        repo.touch_token(session, found.token_id, now)
+    return _principal(
+        found.username,
+        found.user_id,
+        found.organisation_id,
+        found.nation_code,
+        found.clearance,
+        found.roles,
+        scopes=frozenset(Scope(s) for s in found.scopes),
+        accreditation=accreditation,
+        kind="token",
     )
 
 

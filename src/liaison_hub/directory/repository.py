@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from liaison_hub.db.types import MAX_INTEGER
 from liaison_hub.models import ApiToken, Grouping, GroupingMember, Nation, Organisation, User
@@ -88,18 +90,54 @@ def get_user_by_id(session: Session, user_id: int) -> User | None:
     return session.scalar(select(User).options(selectinload(User.organisation)).where(User.id == user_id))
 
 
+class TokenCredential(NamedTuple):
+    """What authenticating a token needs of the token, its user and the user's organisation."""
+
+    token_id: int
+    scopes: list[str]
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    user_id: int
+    username: str
+    is_active: bool
+    clearance: str
+    roles: list[str]
+    organisation_id: int
+    nation_code: str | None
+
+
 _FIND_TOKEN = (
-    select(ApiToken, User)
+    select(
+        ApiToken.id,
+        ApiToken.scopes,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+        User.id,
+        User.username,
+        User.is_active,
+        User.clearance,
+        User.roles,
+        User.organisation_id,
+        Organisation.nation_code,
+    )
     .join(User, User.id == ApiToken.user_id)
-    .options(joinedload(User.organisation))
+    .join(Organisation, Organisation.id == User.organisation_id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
+_TOUCH_TOKEN = update(ApiToken).where(ApiToken.id == bindparam("token_id")).values(last_used_at=bindparam("at"))
 
 
-def find_token(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
-    """A token with its user and organisation, in one query (every API request runs it: built once)."""
-    row = session.execute(_FIND_TOKEN, {"token_hash": token_hash}).one_or_none()
-    return None if row is None else (row[0], row[1])
+def find_token(session: Session, token_hash: str) -> TokenCredential | None:
+    """A token with its user and organisation, in one column query: every API request runs it, so the statement
+    is built once and no ORM objects are made."""
+    row = session.connection().execute(_FIND_TOKEN, {"token_hash": token_hash}).one_or_none()
+    return None if row is None else TokenCredential._make(row)
+
+
+def touch_token(session: Session, token_id: int, at: datetime) -> None:
+    session.connection().execute(_TOUCH_TOKEN, {"token_id": token_id, "at": at})
 
 
 def list_tokens(session: Session, user_id: int) -> Sequence[ApiToken]:

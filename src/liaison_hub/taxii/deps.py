@@ -16,7 +16,7 @@ from liaison_hub.taxii.errors import BadRequest, NotAcceptable, PayloadTooLarge,
 from liaison_hub.taxii.media import accepts_taxii, is_envelope_type
 
 
-def negotiate(request: Request) -> None:
+async def negotiate(request: Request) -> None:
     """406 unless the client accepts TAXII 2.1 JSON (``application/taxii+json`` without a version is fine)."""
     if not accepts_taxii(request.headers.get("accept")):
         raise NotAcceptable()
@@ -35,7 +35,7 @@ def taxii_principal(request: Request, session: DbSession, state: State) -> Princ
 TaxiiPrincipal = Annotated[Principal, Depends(taxii_principal)]
 
 
-def taxii_actor(request: Request, principal: TaxiiPrincipal) -> Actor:
+async def taxii_actor(request: Request, principal: TaxiiPrincipal) -> Actor:
     """Who writes: anonymous readers (when allowed) must sign in to write."""
     if principal.is_anonymous:
         raise Unauthenticated()
@@ -45,7 +45,7 @@ def taxii_actor(request: Request, principal: TaxiiPrincipal) -> Actor:
 TaxiiActor = Annotated[Actor, Depends(taxii_actor)]
 
 
-def api_root(root: str, state: State) -> str:
+async def api_root(root: str, state: State) -> str:
     """The one API root this hub serves; any other path is 404."""
     if root != state.settings.taxii_api_root:
         raise NotFound(f"no API root {root!r}")

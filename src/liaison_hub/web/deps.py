@@ -38,12 +38,12 @@ def signed_in(request: Request, session: DbSession, state: State) -> Viewer:
 SignedIn = Annotated[Viewer, Depends(signed_in)]
 
 
-def web_actor(request: Request, viewer: SignedIn) -> Actor:
+async def web_actor(request: Request, viewer: SignedIn) -> Actor:
     """The viewer acting from their address, for services and the audit trail."""
     return Actor(viewer.principal, client_source(request))
 
 
-def web_admin(actor: Annotated[Actor, Depends(web_actor)]) -> Actor:
+async def web_admin(actor: Annotated[Actor, Depends(web_actor)]) -> Actor:
     if not actor.principal.is_admin:
         raise Forbidden("Only administrators may do this.")
     return actor
