@@ -6,8 +6,11 @@ from fastapi import FastAPI
 
 from liaison_hub.app import create_app
 from liaison_hub.config import get_settings
+from liaison_hub.runtime import settle_heap
 
 
 def app_from_env() -> FastAPI:
     """Build the hub from LIAISON_* environment variables (each worker process builds its own)."""
-    return create_app(get_settings())
+    application = create_app(get_settings())
+    settle_heap()
+    return application

@@ -29,6 +29,7 @@ from liaison_hub.intel.correlation import service as correlation
 from liaison_hub.intel.schemas import CollectionCreate, DefaultMarking, IngestResult
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.policy.principal import Actor
+from liaison_hub.runtime import settle_heap
 
 intel_app = typer.Typer(help="Intelligence: STIX 2.1 import/export, search, collections.", no_args_is_help=True)
 collection_app = typer.Typer(help="Collections (admin).", no_args_is_help=True)
@@ -174,6 +175,7 @@ def import_files(
     try:
         with session_scope(factory) as session:
             intel.get_collection(session, _importer(session, as_user, settings).principal, collection)
+        settle_heap()
         for source in files:
             try:
                 results[source] = _import_one(

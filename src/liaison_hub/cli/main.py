@@ -25,6 +25,7 @@ from liaison_hub.errors import HubError
 from liaison_hub.intel.sample import COLLECTION as SAMPLE_COLLECTION
 from liaison_hub.intel.sample import load_sample
 from liaison_hub.policy.levels import parse_classification
+from liaison_hub.runtime import settle_heap
 
 app = typer.Typer(
     name="liaison",
@@ -130,6 +131,7 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> Non
         # Each worker builds its own app from the same LIAISON_* environment.
         uvicorn.run("liaison_hub.asgi:app_from_env", factory=True, host=host, port=port, workers=workers)
         return
+    settle_heap()
     uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
 
 
