@@ -17,6 +17,7 @@ from pathlib import Path
 import orjson
 
 from bench.stixgen import read_lines
+from bench.timing import paused_gc
 
 SCHEMA = (
     "CREATE TABLE stix_object (pk INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, "
@@ -72,11 +73,12 @@ def insert(jsonl: Path, db_path: Path, batch: int = 1000) -> RawResult:
     count = 0
     started = time.perf_counter()
     rows = _rows(read_lines(jsonl))
-    while chunk := list(islice(rows, batch)):
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(INSERT, chunk)
-        conn.execute("COMMIT")
-        count += len(chunk)
+    with paused_gc():
+        while chunk := list(islice(rows, batch)):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(INSERT, chunk)
+            conn.execute("COMMIT")
+            count += len(chunk)
     elapsed = time.perf_counter() - started
     conn.close()
     return RawResult(count, elapsed)
@@ -87,9 +89,10 @@ def read(db_path: Path, limit: int = 1000) -> RawResult:
     conn = connect(db_path)
     count, cursor = 0, -1
     started = time.perf_counter()
-    while page := conn.execute(PAGE, (cursor, limit)).fetchall():
-        count += len([orjson.loads(row[1]) for row in page])
-        cursor = page[-1][0]
+    with paused_gc():
+        while page := conn.execute(PAGE, (cursor, limit)).fetchall():
+            count += len([orjson.loads(row[1]) for row in page])
+            cursor = page[-1][0]
     elapsed = time.perf_counter() - started
     conn.close()
     return RawResult(count, elapsed)

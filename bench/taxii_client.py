@@ -22,6 +22,8 @@ from urllib.parse import urlencode, urlsplit
 
 import orjson
 
+from bench.timing import paused_gc
+
 TAXII = "application/taxii+json;version=2.1"
 _ID = itemgetter("id")
 STATUS_POLL_LIMIT = 6000
@@ -198,7 +200,7 @@ def ingest(endpoint: Endpoint, lines: Iterable[bytes], *, per_envelope: int, bud
     result = IngestResult()
     max_bytes = max(4096, endpoint.max_content_length - 1024)
     started = time.perf_counter()
-    with endpoint.client(timeout=max(budget, 60.0)) as client:
+    with paused_gc(), endpoint.client(timeout=max(budget, 60.0)) as client:
         kept = (line for line in lines if endpoint.keeps(line)) if endpoint.skip_types else lines
         for count, body in envelopes(kept, per_envelope, max_bytes):
             if time.perf_counter() - started > budget:
@@ -237,7 +239,7 @@ def paged_read(endpoint: Endpoint, *, limit: int, budget: float, keep_ids: bool 
     ids: set[str] = set()
     params: dict[str, str] = {"limit": str(limit)}
     started = time.perf_counter()
-    with endpoint.client(timeout=max(budget, 60.0)) as client:
+    with paused_gc(), endpoint.client(timeout=max(budget, 60.0)) as client:
         while True:
             if time.perf_counter() - started > budget:
                 result.complete = False

@@ -237,6 +237,13 @@ def test_reads_of_red_objects_are_audited_once_per_response(session: Session, co
     (entry,) = session.scalars(reads).all()
     assert entry.actor == "reader-kr"
     assert entry.details == {"objects": [family["id"]]}
+    reader = principal(session, "reader-kr")
+    service.manifest(session, reader, collection=collection, filters=ObjectFilters(), page=PageRequest(10))
+    service.list_versions(
+        session, reader, collection=collection, stix_id=family["id"], filters=ObjectFilters(), page=PageRequest(10)
+    )
+    manifest_read, versions_read = session.scalars(reads.order_by(AuditEntry.seq)).all()[1:]
+    assert manifest_read.details == versions_read.details == {"objects": [family["id"]]}
 
 
 def test_granular_markings_are_kept_and_the_most_restrictive_decides(session: Session, collection: str) -> None:

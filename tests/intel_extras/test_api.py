@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from liaison_hub.models import Audience
+from liaison_hub.models import Audience, AuditEntry
 from liaison_hub.models.intel import StixObject
+from liaison_hub.models.intel_correlation import IntelObservable
 from liaison_hub.policy import marking_of, may_read
 from tests.conftest import LiveServer
 from tests.factories import make_token, principal
-from tests.intel_extras.conftest import READERS, indicator, marked, sighting
-from tests.intel_extras.test_correlation import _directory
+from tests.intel_extras.conftest import READERS, indicator, make_collection, marked, sighting, store
+from tests.intel_extras.test_correlation import MARKINGS, _directory
 
 COLLECTION = {"title": "Partner feed", "alias": "feed", "default_marking": {"tlp": "green", "releasable_to": ["AP4"]}}
 
@@ -107,3 +108,60 @@ def test_upload_search_correlations_sightings_and_export(session: Session, live_
         assert korea.get("/api/v1/intel/export", params={"collection": "nowhere"}).status_code == 404
     with live_server.client() as anonymous:
         assert anonymous.get("/api/v1/intel/export").status_code == 401
+
+
+def _versions(session: Session, collection_id: int | None) -> int:
+    """Stored versions of a collection, read in a transaction of its own (the server writes in between)."""
+    session.rollback()
+    count = session.scalar(
+        select(func.count()).select_from(StixObject).where(StixObject.collection_id == collection_id)
+    )
+    session.rollback()
+    return int(count or 0)
+
+
+def test_admins_delete_a_collection_and_learn_only_how_many_versions_they_could_read(
+    session: Session, live_server: LiveServer
+) -> None:
+    make_collection(session, "doomed")
+    make_collection(session, "kept")
+    objects = [
+        o for i, m in enumerate(MARKINGS) for o in marked(indicator("[ipv4-addr:value = '192.0.2.77']", f"d{i}"), **m)
+    ]
+    assert store(session, "analyst-jp", objects, "doomed").refused == 0
+    store(session, "analyst-jp", marked(indicator("[ipv4-addr:value = '192.0.2.77']", "kept")), "kept")
+    session.commit()
+    doomed_id = session.scalar(select(StixObject.collection_id).where(StixObject.document.contains('"d0"')))
+    view, admin_principal = _directory(session), principal(session, "admin")
+    rows = session.execute(select(Audience).join(StixObject).where(StixObject.collection_id == doomed_id)).scalars()
+    expected = sum(may_read(marking_of(a), admin_principal, view) for a in rows)
+    total = session.scalar(select(func.count()).select_from(StixObject).where(StixObject.collection_id == doomed_id))
+    assert 0 < expected < total  # the admin may not read every version: the answer must not count those
+    tokens = _tokens(session, "admin", "analyst-jp")
+    with live_server.client(tokens["analyst-jp"]) as analyst, live_server.client(tokens["admin"]) as admin:
+        assert analyst.delete("/api/v1/intel/collections/doomed").status_code == 403
+        assert admin.delete("/api/v1/intel/collections/nowhere").status_code == 404
+        assert _versions(session, doomed_id) == total
+        deleted = admin.delete("/api/v1/intel/collections/doomed")
+        assert deleted.status_code == 200, deleted.text
+        assert deleted.json() == {"readable_versions_deleted": expected}
+        assert admin.get("/api/v1/intel/collections/doomed").status_code == 404
+        taxii = admin.get(
+            "/taxii2/hub/collections/doomed/objects/", headers={"Accept": "application/taxii+json;version=2.1"}
+        )
+        assert taxii.status_code == 404
+        search = admin.get("/api/v1/intel/search", params={"value": "192.0.2.77"}).json()
+        assert [r["collection"] for r in search["records"]] == ["kept"]
+    session.rollback()
+    assert (
+        session.scalar(select(func.count()).select_from(StixObject).where(StixObject.collection_id == doomed_id)) == 0
+    )
+    assert (
+        session.scalar(
+            select(func.count()).select_from(IntelObservable).where(IntelObservable.collection_id == doomed_id)
+        )
+        == 0
+    )
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "intel.collection.delete")).one()
+    assert entry.details["readable_versions_deleted"] == expected
+    assert entry.actor == "admin"

@@ -196,3 +196,26 @@ def test_search_and_collections(database: Database, session: Session, tmp_path: 
     assert "REL TO AP4" in out
     code, out, _ = run(database, tmp_path, "intel", "collection", "create", "Again", "--alias", "feed")
     assert (code, "already exists" in out) == (1, True)
+
+
+def test_collection_delete_asks_first_and_counts_what_went(
+    database: Database, session: Session, tmp_path: Path, shared: str
+) -> None:
+    bundle = tmp_path / "sample.json"
+    bundle.write_text(json.dumps(_bundle(_sample())))
+    assert run(database, tmp_path, "intel", "import", str(bundle), "-c", shared, "--as", "analyst-jp")[0] == 0
+    held = len(_stored(session))
+    assert held
+    code, out, _ = run(database, tmp_path, "intel", "collection", "delete", shared, stdin=b"n\n")
+    assert code != 0
+    assert "nothing deleted" in out
+    assert len(_stored(session)) == held
+    code, out, _ = run(database, tmp_path, "intel", "collection", "delete", "no-such-collection", "--yes")
+    assert code != 0
+    assert "no collection" in out
+    code, out, _ = run(database, tmp_path, "intel", "collection", "delete", shared, "--yes")
+    assert code == 0, out
+    assert f"its {held} stored versions" in out
+    assert _stored(session) == set()
+    code, out, _ = run(database, tmp_path, "intel", "collections")
+    assert shared not in out

@@ -304,6 +304,19 @@ def collection_create(
         console.print(f"created collection {row.alias or row.taxii_id} (TAXII id {row.taxii_id})")
 
 
+@collection_app.command("delete")
+def collection_delete(
+    collection: Annotated[str, typer.Argument(help="Alias or TAXII id of the collection.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a collection with every object stored in it, for every reader; this cannot be undone."""
+    if not yes and not typer.confirm(f"Delete collection {collection!r} and everything stored in it?"):
+        fail("nothing deleted")
+    with transaction() as ctx:
+        deleted = intel.delete_collection(ctx.session, ctx.actor, collection=collection)
+        console.print(f"deleted collection {collection} and its {deleted} stored versions")
+
+
 @intel_app.command("reindex")
 def reindex() -> None:
     """Rebuild the correlation index from every stored version."""

@@ -100,6 +100,13 @@ def update_collection(
     return _read(intel.collection_access(actor.principal, row))
 
 
+@router.delete("/collections/{ref}")
+def delete_collection(ref: str, session: DbSession, actor: Admin) -> dict[str, int]:
+    """Delete a collection with everything stored in it (admins). The answer counts the deleted versions the
+    caller may read; versions it may not read are deleted too, uncounted."""
+    return {"readable_versions_deleted": intel.delete_collection(session, actor, collection=ref)}
+
+
 @router.post("/collections/{ref}/upload", response_model=UploadResult)
 def upload(ref: str, file: UploadFile, session: DbSession, actor: Writer, state: State) -> UploadResult:
     """Store a STIX bundle or JSON lines file; a file that is not JSON or not STIX stores nothing (422)."""

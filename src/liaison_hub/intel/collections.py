@@ -135,6 +135,34 @@ def update_collection(
     return row
 
 
+def delete_collection(session: Session, actor: Actor, *, collection: str) -> int:
+    """Delete a collection with every version stored in it, their correlation rows and its status resources
+    (admins). Returns how many of the deleted versions the admin may read: the versions they may not read go too,
+    but their number is neither returned nor written to the audit trail (a count is a disclosure). The hub's own
+    command line (the system principal) is told the whole number."""
+    _require_admin(actor)
+    row = repo.get_collection(session, collection)
+    if row is None:
+        raise NotFound(f"no collection {collection!r}")
+    repo.lock_collection(session, row.id)
+    principal = actor.principal
+    readable = (
+        repo.count_versions(session, row.id)
+        if principal.kind == "system"
+        else repo.count_readable(session, principal, row.id)
+    )
+    repo.delete_collection(session, row.id)
+    record(
+        session,
+        actor,
+        action="intel.collection.delete",
+        entity_type="intel_collection",
+        entity_id=row.taxii_id,
+        details={"title": row.title, "alias": row.alias, "readable_versions_deleted": readable},
+    )
+    return readable
+
+
 def list_collections(session: Session, principal: Principal) -> list[CollectionAccess]:
     """The collections this principal can read or write (TAXII 2.1 section 5.1)."""
     access = [collection_access(principal, c) for c in repo.list_collections(session)]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     false,
+    func,
     insert,
     literal,
     or_,
@@ -59,6 +60,27 @@ def lock_collection(session: Session, collection_id: int) -> int:
     database) and return its ``date_added`` counter. Writers of one collection thus commit in counter order."""
     stmt = select(IntelCollection.last_added).where(IntelCollection.id == collection_id).with_for_update()
     return int(session.execute(stmt).scalar_one())
+
+
+def count_readable(session: Session, principal: Principal, collection_id: int) -> int:
+    """How many stored versions of the collection the principal may read."""
+    stmt = readable(
+        select(func.count()).select_from(StixObject).where(StixObject.collection_id == collection_id),
+        principal,
+        StixObject,
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def count_versions(session: Session, collection_id: int) -> int:
+    """Bookkeeping for the system principal only: every stored version of the collection."""
+    stmt = select(func.count()).select_from(StixObject).where(StixObject.collection_id == collection_id)
+    return int(session.scalar(stmt) or 0)
+
+
+def delete_collection(session: Session, collection_id: int) -> None:
+    """The collection row; its versions, their correlation rows and its statuses go with it (ON DELETE CASCADE)."""
+    session.execute(delete(IntelCollection).where(IntelCollection.id == collection_id))
 
 
 def set_last_added(session: Session, collection_id: int, last_added: int) -> None:

@@ -2,7 +2,8 @@
 
 The API other modules use (TAXII, CLI, web, correlation, federation):
 
-- ``create_collection(session, actor, *, data, accreditation)`` / ``update_collection(...)`` (admins);
+- ``create_collection(session, actor, *, data, accreditation)`` / ``update_collection(...)`` /
+  ``delete_collection(session, actor, *, collection)`` (admins);
   ``list_collections(session, principal)`` and ``get_collection(session, principal, ref)`` give
   ``CollectionAccess`` with ``can_read`` / ``can_write`` for that principal (ref: TAXII id or alias).
 - ``ingest(session, actor, *, collection, objects, accreditation, ...) -> IngestResult``: any iterable of dicts,
@@ -37,6 +38,7 @@ from liaison_hub.intel import repository as repo
 from liaison_hub.intel.collections import (
     collection_access,
     create_collection,
+    delete_collection,
     get_collection,
     list_collections,
     resolve,
@@ -61,6 +63,7 @@ __all__ = [
     "BATCH_SIZE",
     "collection_access",
     "create_collection",
+    "delete_collection",
     "delete_object",
     "get_collection",
     "get_object",
@@ -194,7 +197,8 @@ def _check_page(page: PageRequest) -> None:
 
 
 def _audit_reads(session: Session, principal: Principal, rows: Sequence[StoredRow]) -> None:
-    """Reads of TLP:AMBER+STRICT and TLP:RED objects are audited: one entry per response."""
+    """Reads of TLP:AMBER+STRICT and TLP:RED objects (their documents, or their ids and versions in a manifest or
+    a version list) are audited: one entry per response."""
     sensitive = repo.sensitive_audiences(session, (r.audience_id for r in rows))
     ids = sorted({r.stix_id for r in rows if r.audience_id in sensitive})
     if ids:
@@ -227,7 +231,9 @@ def manifest(
     _check_page(page)
     row = _readable(session, principal, collection)
     rows = repo.page_by_added(session, principal, collection_id=row.id, filters=filters, page=page, with_document=False)
-    return _page(rows, page)
+    result = _page(rows, page)
+    _audit_reads(session, principal, result.rows)  # a manifest names sensitive objects and their versions
+    return result
 
 
 def _visible_object(session: Session, principal: Principal, collection: str, stix_id: str) -> IntelCollection:
@@ -257,7 +263,9 @@ def list_versions(
     row = _visible_object(session, principal, collection, stix_id)
     scoped = replace(filters, versions=("all",))
     rows = repo.page_by_version(session, principal, collection_id=row.id, stix_id=stix_id, filters=scoped, page=page)
-    return _page(rows, page, by_version=True)
+    result = _page(rows, page, by_version=True)
+    _audit_reads(session, principal, result.rows)
+    return result
 
 
 def delete_object(session: Session, actor: Actor, *, collection: str, stix_id: str, filters: ObjectFilters) -> int:
