@@ -148,3 +148,34 @@ def test_analyst_uploads_finds_opens_and_sees_correlations(
     expect(page.locator('[data-banner="bottom"]')).to_contain_text("NATO RESTRICTED")
     correlations.get_by_role("link", name="open beacon").click()
     expect(page.locator("#sightings")).to_contain_text("seen 7 times")
+
+
+def test_admins_delete_a_collection_after_typing_its_alias(
+    stored: dict[str, dict[str, Any]], session: Session, web: httpx.Client
+) -> None:
+    assert sign_in(web, "analyst-jp").status_code == 303
+    assert "/intel/collections/shared/delete" not in web.get("/intel").text
+    assert web.get("/intel/collections/shared/delete").status_code == 403
+    token = csrf_from(web.get("/intel/collections/shared/upload").text)
+    assert (
+        web.post("/intel/collections/shared/delete", data={"csrf_token": token, "confirm": "shared"}).status_code == 403
+    )
+    web.post("/logout", data={"csrf_token": token})
+    assert sign_in(web, "admin").status_code == 303
+    assert "/intel/collections/shared/delete" in web.get("/intel").text
+    form = web.get("/intel/collections/shared/delete")
+    assert form.status_code == 200
+    assert "cannot be undone" in form.text
+    token = csrf_from(form.text)
+    assert web.post("/intel/collections/shared/delete", data={"confirm": "shared"}).status_code == 403
+    wrong = web.post("/intel/collections/shared/delete", data={"csrf_token": token, "confirm": "share"})
+    assert wrong.status_code == 422
+    assert "Type the collection" in wrong.text
+    assert web.get("/intel/collections/shared").status_code == 200
+    done = web.post("/intel/collections/shared/delete", data={"csrf_token": token, "confirm": "shared"})
+    assert done.status_code == 303
+    assert done.headers["location"] == "/intel"
+    listing = web.get("/intel").text
+    assert "deleted with its" in listing
+    assert "/intel/collections/shared" not in listing
+    assert web.get("/intel/collections/shared").status_code == 404

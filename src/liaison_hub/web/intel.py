@@ -19,9 +19,10 @@ from liaison_hub.intel.browse import service as browse
 from liaison_hub.intel.correlation import service as correlation
 from liaison_hub.intel.schemas import CollectionAccess
 from liaison_hub.policy.levels import TLP
-from liaison_hub.web.deps import SignedIn, WebActor
+from liaison_hub.web.deps import SignedIn, WebActor, WebAdmin
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.rendering import NAV_ITEMS, NavItem, render
+from liaison_hub.web.forms import TextField
+from liaison_hub.web.rendering import NAV_ITEMS, NavItem, flash, redirect, render
 from liaison_hub.web.security import Csrf
 
 router = page_router(prefix="/intel")
@@ -145,3 +146,30 @@ def upload(
     access = intel.get_collection(session, viewer.principal, ref)
     context = {"collection": access, "ref": ref, "error": None, "result": upload_result(result)}
     return render(request, "intel/upload.html", context)
+
+
+def _delete_page(
+    request: Request, session: Session, actor: WebAdmin, ref: str, *, error: str | None = None
+) -> Response:
+    access = intel.get_collection(session, actor.principal, ref)
+    context = {"collection": access, "ref": ref, "error": error}
+    return render(request, "intel/delete.html", context, status_code=422 if error else 200)
+
+
+@router.get("/collections/{ref}/delete")
+def delete_form(ref: str, request: Request, session: DbSession, actor: WebAdmin) -> Response:
+    """Admins: what deleting the collection does, and a confirmation by typing its alias."""
+    return _delete_page(request, session, actor, ref)
+
+
+@router.post("/collections/{ref}/delete")
+def delete(
+    ref: str, request: Request, session: DbSession, actor: WebAdmin, _: Csrf, confirm: TextField = ""
+) -> Response:
+    """Delete the collection once its alias (or TAXII id) is typed; the count names only what the admin could read."""
+    access = intel.get_collection(session, actor.principal, ref)
+    if confirm.strip() != (access.alias or access.taxii_id):
+        return _delete_page(request, session, actor, ref, error="Type the collection's alias exactly to delete it.")
+    deleted = intel.delete_collection(session, actor, collection=ref)
+    flash(request, f"Collection “{access.title}” deleted with its {deleted} stored versions you could read.", "success")
+    return redirect("/intel")
