@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -20,26 +20,19 @@ GENESIS = "0" * 64
 VERIFY_BATCH = 5000
 
 
+_CHAIN_ORDER = ("seq", "at", "actor", "action", "entity_type", "entity_id", "source", "details", "prev_hash")
+
+
 def _digest(entry: AuditEntry) -> str:
-    return _digest_of(
-        [
-            entry.seq,
-            entry.at.isoformat(timespec="microseconds"),
-            entry.actor,
-            entry.action,
-            entry.entity_type,
-            entry.entity_id,
-            entry.source,
-            entry.details,
-            entry.prev_hash,
-        ]
-    )
+    return _digest_of({name: getattr(entry, name) for name in _CHAIN_ORDER})
 
 
-def _digest_of(fields: list[Any]) -> str:
-    """SHA-256 of an entry's fields in chain order (seq, at, actor, action, entity type and id, source, details,
-    previous hash) as JSON with sorted keys."""
-    return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
+def _digest_of(fields: Mapping[str, Any]) -> str:
+    """SHA-256 of an entry's fields in chain order, ``at`` in ISO 8601 to the microsecond, as JSON with sorted
+    keys."""
+    values = [fields[name] for name in _CHAIN_ORDER]
+    values[1] = fields["at"].isoformat(timespec="microseconds")
+    return hashlib.sha256(orjson.dumps(values, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _bump_head(session: Session) -> tuple[int, str] | None:
@@ -79,10 +72,9 @@ def record(
     """Append one entry: who, when, what, from where. Core statements on the session's connection (no ORM unit of
     work): reads of sensitive objects append an entry per response, so an append must be cheap."""
     seq, prev_hash = _advance_head(session)
-    at = utcnow()
     entry = {
         "seq": seq,
-        "at": at,
+        "at": utcnow(),
         "actor": actor.name,
         "action": action,
         "entity_type": entity_type,
@@ -91,15 +83,12 @@ def record(
         "details": orjson.loads(orjson.dumps(details or {}, default=str)),
         "prev_hash": prev_hash,
     }
-    fields = [entry[name] for name in _CHAIN_ORDER]
-    fields[1] = at.isoformat(timespec="microseconds")
-    entry["hash"] = _digest_of(fields)
+    entry["hash"] = _digest_of(entry)
     connection = session.connection()
     connection.execute(_INSERT, entry)
     connection.execute(_SET_LAST, {"last_hash": entry["hash"]})
 
 
-_CHAIN_ORDER = ("seq", "at", "actor", "action", "entity_type", "entity_id", "source", "details", "prev_hash")
 _HEAD = cast(Table, AuditHead.__table__)
 _BUMP = update(_HEAD).where(_HEAD.c.id == 1).values(seq=_HEAD.c.seq + 1).returning(_HEAD.c.seq, _HEAD.c.last_hash)
 _SET_LAST = update(_HEAD).where(_HEAD.c.id == 1).values(last_hash=bindparam("last_hash"))

@@ -146,11 +146,7 @@ def delete_collection(session: Session, actor: Actor, *, collection: str) -> int
         raise NotFound(f"no collection {collection!r}")
     repo.lock_collection(session, row.id)
     principal = actor.principal
-    readable = (
-        repo.count_versions(session, row.id)
-        if principal.kind == "system"
-        else repo.count_readable(session, principal, row.id)
-    )
+    readable = repo.count_versions(session, row.id, None if principal.kind == "system" else principal)
     repo.delete_collection(session, row.id)
     record(
         session,

@@ -62,20 +62,11 @@ def lock_collection(session: Session, collection_id: int) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def count_readable(session: Session, principal: Principal, collection_id: int) -> int:
-    """How many stored versions of the collection the principal may read."""
-    stmt = readable(
-        select(func.count()).select_from(StixObject).where(StixObject.collection_id == collection_id),
-        principal,
-        StixObject,
-    )
-    return int(session.scalar(stmt) or 0)
-
-
-def count_versions(session: Session, collection_id: int) -> int:
-    """Bookkeeping for the system principal only: every stored version of the collection."""
+def count_versions(session: Session, collection_id: int, principal: Principal | None) -> int:
+    """Stored versions of the collection that the principal may read; with no principal, every one (bookkeeping for
+    the system principal only)."""
     stmt = select(func.count()).select_from(StixObject).where(StixObject.collection_id == collection_id)
-    return int(session.scalar(stmt) or 0)
+    return int(session.scalar(stmt if principal is None else readable(stmt, principal, StixObject)) or 0)
 
 
 def delete_collection(session: Session, collection_id: int) -> None:
