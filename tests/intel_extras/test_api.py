@@ -110,12 +110,10 @@ def test_upload_search_correlations_sightings_and_export(session: Session, live_
         assert anonymous.get("/api/v1/intel/export").status_code == 401
 
 
-def _versions(session: Session, collection_id: int | None) -> int:
-    """Stored versions of a collection, read in a transaction of its own (the server writes in between)."""
+def _rows(session: Session, collection_id: int | None, table: type[StixObject | IntelObservable] = StixObject) -> int:
+    """Rows of a collection in ``table``, read in a transaction of its own (the server writes in between)."""
     session.rollback()
-    count = session.scalar(
-        select(func.count()).select_from(StixObject).where(StixObject.collection_id == collection_id)
-    )
+    count = session.scalar(select(func.count()).select_from(table).where(table.collection_id == collection_id))
     session.rollback()
     return int(count or 0)
 
@@ -135,13 +133,13 @@ def test_admins_delete_a_collection_and_learn_only_how_many_versions_they_could_
     view, admin_principal = _directory(session), principal(session, "admin")
     rows = session.execute(select(Audience).join(StixObject).where(StixObject.collection_id == doomed_id)).scalars()
     expected = sum(may_read(marking_of(a), admin_principal, view) for a in rows)
-    total = session.scalar(select(func.count()).select_from(StixObject).where(StixObject.collection_id == doomed_id))
+    total = _rows(session, doomed_id)
     assert 0 < expected < total  # the admin may not read every version: the answer must not count those
     tokens = _tokens(session, "admin", "analyst-jp")
     with live_server.client(tokens["analyst-jp"]) as analyst, live_server.client(tokens["admin"]) as admin:
         assert analyst.delete("/api/v1/intel/collections/doomed").status_code == 403
         assert admin.delete("/api/v1/intel/collections/nowhere").status_code == 404
-        assert _versions(session, doomed_id) == total
+        assert _rows(session, doomed_id) == total
         deleted = admin.delete("/api/v1/intel/collections/doomed")
         assert deleted.status_code == 200, deleted.text
         assert deleted.json() == {"readable_versions_deleted": expected}
@@ -152,16 +150,8 @@ def test_admins_delete_a_collection_and_learn_only_how_many_versions_they_could_
         assert taxii.status_code == 404
         search = admin.get("/api/v1/intel/search", params={"value": "192.0.2.77"}).json()
         assert [r["collection"] for r in search["records"]] == ["kept"]
-    session.rollback()
-    assert (
-        session.scalar(select(func.count()).select_from(StixObject).where(StixObject.collection_id == doomed_id)) == 0
-    )
-    assert (
-        session.scalar(
-            select(func.count()).select_from(IntelObservable).where(IntelObservable.collection_id == doomed_id)
-        )
-        == 0
-    )
+    assert _rows(session, doomed_id) == 0
+    assert _rows(session, doomed_id, IntelObservable) == 0
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "intel.collection.delete")).one()
     assert entry.details["readable_versions_deleted"] == expected
     assert entry.actor == "admin"

@@ -54,6 +54,13 @@ def _sample() -> list[dict[str, Any]]:
     return [*objects, sco("ipv4-addr", "192.0.2.10")]
 
 
+def _import_sample(database: Database, tmp_path: Path, collection: str) -> None:
+    """The sample, as a bundle file imported by the Japanese analyst."""
+    bundle = tmp_path / "sample.json"
+    bundle.write_text(json.dumps(_bundle(_sample())))
+    assert run(database, tmp_path, "intel", "import", str(bundle), "-c", collection, "--as", "analyst-jp")[0] == 0
+
+
 @pytest.fixture
 def shared(session: Session) -> str:
     alias = make_collection(session)
@@ -149,9 +156,7 @@ def test_unknown_collection_user_or_file_is_a_clear_error(
 def test_export_gives_each_principal_exactly_what_it_may_read(
     database: Database, session: Session, tmp_path: Path, shared: str
 ) -> None:
-    bundle = tmp_path / "sample.json"
-    bundle.write_text(json.dumps(_bundle(_sample())))
-    assert run(database, tmp_path, "intel", "import", str(bundle), "-c", shared, "--as", "analyst-jp")[0] == 0
+    _import_sample(database, tmp_path, shared)
     session.rollback()
     view = _directory(session)
     rows = session.execute(select(StixObject.stix_id, StixObject.version, Audience).join(Audience)).all()
@@ -178,9 +183,7 @@ def test_export_gives_each_principal_exactly_what_it_may_read(
 
 
 def test_search_and_collections(database: Database, session: Session, tmp_path: Path, shared: str) -> None:
-    bundle = tmp_path / "sample.json"
-    bundle.write_text(json.dumps(_bundle(_sample())))
-    assert run(database, tmp_path, "intel", "import", str(bundle), "-c", shared, "--as", "analyst-jp")[0] == 0
+    _import_sample(database, tmp_path, shared)
     code, out, _ = run(database, tmp_path, "intel", "search", "192.0.2.10", "--as", "reader-kr")
     assert code == 0, out
     assert "record(s) readable by reader-kr" in out
@@ -201,9 +204,7 @@ def test_search_and_collections(database: Database, session: Session, tmp_path: 
 def test_collection_delete_asks_first_and_counts_what_went(
     database: Database, session: Session, tmp_path: Path, shared: str
 ) -> None:
-    bundle = tmp_path / "sample.json"
-    bundle.write_text(json.dumps(_bundle(_sample())))
-    assert run(database, tmp_path, "intel", "import", str(bundle), "-c", shared, "--as", "analyst-jp")[0] == 0
+    _import_sample(database, tmp_path, shared)
     held = len(_stored(session))
     assert held
     code, out, _ = run(database, tmp_path, "intel", "collection", "delete", shared, stdin=b"n\n")
