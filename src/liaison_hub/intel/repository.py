@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from liaison_hub.db.bulk import insert_rows
-from liaison_hub.intel.schemas import ObjectFilters, PageRequest, StoredRow
+from liaison_hub.intel.schemas import DocumentRow, ObjectFilters, PageRequest, StoredRow
 from liaison_hub.models import Audience
 from liaison_hub.models.intel import IngestStatus, IntelCollection, MarkingDefinition, StixObject
 from liaison_hub.policy import policy_key, readable
@@ -208,37 +208,47 @@ def _page_params(page: PageRequest) -> dict[str, int]:
     return params
 
 
-def _columns(with_document: bool) -> AnySelect:
+def _version_columns() -> AnySelect:
+    """What a manifest or a version list needs of each version (StoredRow): no documents."""
     o = StixObject
-    document = o.document if with_document else literal("")  # manifests and version lists need no documents
-    return select(o.id, o.stix_id, o.type, o.spec_version, o.version, o.date_added, o.audience_id, document)
+    return select(o.id, o.stix_id, o.type, o.spec_version, o.version, o.date_added, o.audience_id, literal(""))
 
 
-def _rows(session: Session, stmt: AnySelect, params: dict[str, int]) -> list[StoredRow]:
+def _document_columns() -> AnySelect:
+    """What a page of objects needs of each version (DocumentRow)."""
+    o = StixObject
+    return select(o.id, o.stix_id, o.type, o.date_added, o.audience_id, o.document)
+
+
+RowMaker = Callable[[Iterable[Any]], Any]
+
+
+def _rows(session: Session, stmt: AnySelect, params: dict[str, int], make: RowMaker) -> list[Any]:
     """Pages are plain column selects of integers and text, which no dialect post-processes: executed on the
     connection (no ORM result handling) and fetched from the driver's cursor as its own tuples (no Row objects)."""
     result = session.connection().execute(stmt, params)
     try:
-        return list(map(StoredRow._make, result.cursor.fetchall()))
+        return list(map(make, result.cursor.fetchall()))
     finally:
         result.close()
 
 
-def page_by_added(
+def _by_added(
     session: Session,
     principal: Principal,
     *,
     collection_id: int,
     filters: ObjectFilters,
     page: PageRequest,
-    with_document: bool = True,
-) -> list[StoredRow]:
+    with_document: bool,
+) -> list[Any]:
     """Up to ``limit + 1`` visible rows in ``(date_added, row id)`` order after the page position (keyset)."""
     keyed = page.after is not None
 
     def build() -> AnySelect:
         o = StixObject
-        stmt = filtered(_columns(with_document), principal, collection_id, filters)
+        columns = _document_columns() if with_document else _version_columns()
+        stmt = filtered(columns, principal, collection_id, filters)
         if keyed:
             stmt = stmt.where(tuple_(o.date_added, o.id) > tuple_(_AFTER_KEY, _AFTER_ROW))
         # With ids, the (collection, stix_id) index finds the few rows and sorting them is free; "+ 0" keeps a
@@ -247,7 +257,22 @@ def page_by_added(
         return stmt.order_by(*order).limit(_LIMIT)
 
     key = ("added", policy_key(principal), collection_id, filters, with_document, keyed)
-    return _rows(session, _PAGES.get(key, build), _page_params(page))
+    make = DocumentRow._make if with_document else StoredRow._make
+    return _rows(session, _PAGES.get(key, build), _page_params(page), make)
+
+
+def page_documents(
+    session: Session, principal: Principal, *, collection_id: int, filters: ObjectFilters, page: PageRequest
+) -> list[DocumentRow]:
+    """A keyset page of visible versions with their documents, in ``date_added`` order (objects, one object)."""
+    return _by_added(session, principal, collection_id=collection_id, filters=filters, page=page, with_document=True)
+
+
+def page_versions_by_added(
+    session: Session, principal: Principal, *, collection_id: int, filters: ObjectFilters, page: PageRequest
+) -> list[StoredRow]:
+    """A keyset page of visible versions without documents, in ``date_added`` order (a manifest)."""
+    return _by_added(session, principal, collection_id=collection_id, filters=filters, page=page, with_document=False)
 
 
 def page_by_version(
@@ -261,10 +286,10 @@ def page_by_version(
 ) -> list[StoredRow]:
     """Up to ``limit + 1`` visible versions of one object, oldest first (TAXII 2.1 section 5.8)."""
     o = StixObject
-    stmt = filtered(_columns(False), principal, collection_id, filters).where(o.stix_id == stix_id)
+    stmt = filtered(_version_columns(), principal, collection_id, filters).where(o.stix_id == stix_id)
     if page.after is not None:
         stmt = stmt.where(tuple_(o.version, o.id) > tuple_(_AFTER_KEY, _AFTER_ROW))
-    return _rows(session, stmt.order_by(o.version, o.id).limit(_LIMIT), _page_params(page))
+    return _rows(session, stmt.order_by(o.version, o.id).limit(_LIMIT), _page_params(page), StoredRow._make)
 
 
 def any_visible(session: Session, principal: Principal, *, collection_id: int, stix_id: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -98,9 +98,26 @@ class StoredRow(NamedTuple):
     document: str
 
 
+class DocumentRow(NamedTuple):
+    """One stored version in a page of objects: what an envelope, the read audit and the next cursor need, and no
+    more (each column fetched costs time on every object of every page)."""
+
+    row_id: int
+    stix_id: str
+    type: str
+    date_added: int
+    audience_id: int
+    document: str
+
+
+RowT = TypeVar("RowT", StoredRow, DocumentRow)
+
+
 @dataclass(frozen=True)
-class ObjectPage:
-    rows: Sequence[StoredRow]
+class ObjectPage(Generic[RowT]):
+    """Objects (``DocumentRow``) or their manifest or versions (``StoredRow``), with where the page ended."""
+
+    rows: Sequence[RowT]
     more: bool
     last: Position | None
 

@@ -46,11 +46,13 @@ from liaison_hub.intel.collections import (
 )
 from liaison_hub.intel.ingest import BATCH_SIZE, Ingest, register_batch_hook, unregister_batch_hook, version_flags
 from liaison_hub.intel.schemas import (
+    DocumentRow,
     IngestResult,
     ObjectFilters,
     ObjectPage,
     PageRequest,
     Position,
+    RowT,
     StatusRead,
     StoredRow,
 )
@@ -182,12 +184,11 @@ def get_status(session: Session, principal: Principal, *, status_id: str) -> Sta
     return _status_read(status)
 
 
-def _page(rows: list[StoredRow], page: PageRequest, *, by_version: bool = False) -> ObjectPage:
+def _page(rows: list[RowT], page: PageRequest) -> ObjectPage[RowT]:
+    """The first ``limit`` of ``limit + 1`` rows in ``date_added`` order, and whether there are more."""
     more = len(rows) > page.limit
     rows = rows[: page.limit]
-    last = None
-    if rows:
-        last = Position(rows[-1].version if by_version else rows[-1].date_added, rows[-1].row_id)
+    last = Position(rows[-1].date_added, rows[-1].row_id) if rows else None
     return ObjectPage(rows=rows, more=more, last=last)
 
 
@@ -196,7 +197,7 @@ def _check_page(page: PageRequest) -> None:
         raise InvalidInput("limit must be a positive integer")
 
 
-def _audit_reads(session: Session, principal: Principal, rows: Sequence[StoredRow]) -> None:
+def _audit_reads(session: Session, principal: Principal, rows: Sequence[StoredRow] | Sequence[DocumentRow]) -> None:
     """Reads of TLP:AMBER+STRICT and TLP:RED objects (their documents, or their ids and versions in a manifest or
     a version list) are audited: one entry per response."""
     sensitive = repo.sensitive_audiences(session, (r.audience_id for r in rows))
@@ -214,11 +215,11 @@ def _audit_reads(session: Session, principal: Principal, rows: Sequence[StoredRo
 
 def list_objects(
     session: Session, principal: Principal, *, collection: str, filters: ObjectFilters, page: PageRequest
-) -> ObjectPage:
+) -> ObjectPage[DocumentRow]:
     """A page of the objects the principal may read, in ``date_added`` order (TAXII 2.1 section 5.4)."""
     _check_page(page)
     row = _readable(session, principal, collection)
-    rows = repo.page_by_added(session, principal, collection_id=row.id, filters=filters, page=page)
+    rows = repo.page_documents(session, principal, collection_id=row.id, filters=filters, page=page)
     result = _page(rows, page)
     _audit_reads(session, principal, result.rows)
     return result
@@ -226,11 +227,11 @@ def list_objects(
 
 def manifest(
     session: Session, principal: Principal, *, collection: str, filters: ObjectFilters, page: PageRequest
-) -> ObjectPage:
+) -> ObjectPage[StoredRow]:
     """Like ``list_objects`` without the documents (TAXII 2.1 section 5.3)."""
     _check_page(page)
     row = _readable(session, principal, collection)
-    rows = repo.page_by_added(session, principal, collection_id=row.id, filters=filters, page=page, with_document=False)
+    rows = repo.page_versions_by_added(session, principal, collection_id=row.id, filters=filters, page=page)
     result = _page(rows, page)
     _audit_reads(session, principal, result.rows)  # a manifest names sensitive objects and their versions
     return result
@@ -245,25 +246,27 @@ def _visible_object(session: Session, principal: Principal, collection: str, sti
 
 def get_object(
     session: Session, principal: Principal, *, collection: str, stix_id: str, filters: ObjectFilters, page: PageRequest
-) -> ObjectPage:
+) -> ObjectPage[DocumentRow]:
     """Versions of one object (TAXII 2.1 section 5.6); 404 alike for a missing and an invisible object."""
     _check_page(page)
     row = _visible_object(session, principal, collection, stix_id)
     scoped = replace(filters, ids=(stix_id,))
-    result = _page(repo.page_by_added(session, principal, collection_id=row.id, filters=scoped, page=page), page)
+    result = _page(repo.page_documents(session, principal, collection_id=row.id, filters=scoped, page=page), page)
     _audit_reads(session, principal, result.rows)
     return result
 
 
 def list_versions(
     session: Session, principal: Principal, *, collection: str, stix_id: str, filters: ObjectFilters, page: PageRequest
-) -> ObjectPage:
+) -> ObjectPage[StoredRow]:
     """The versions of one object the principal may read, oldest first (TAXII 2.1 section 5.8)."""
     _check_page(page)
     row = _visible_object(session, principal, collection, stix_id)
     scoped = replace(filters, versions=("all",))
     rows = repo.page_by_version(session, principal, collection_id=row.id, stix_id=stix_id, filters=scoped, page=page)
-    result = _page(rows, page, by_version=True)
+    result = _page(rows, page)
+    if result.rows:  # a version list is keyed by version, not date_added
+        result = replace(result, last=Position(result.rows[-1].version, result.rows[-1].row_id))
     _audit_reads(session, principal, result.rows)
     return result
 

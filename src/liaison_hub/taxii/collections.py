@@ -7,10 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from liaison_hub.api.deps import DbSession
 from liaison_hub.intel import service
 from liaison_hub.intel.schemas import CollectionAccess
-from liaison_hub.taxii.deps import ApiRoot, TaxiiPrincipal, negotiate
+from liaison_hub.taxii.deps import ApiRoot, Read, negotiate
 from liaison_hub.taxii.media import STIX_MEDIA_TYPE, taxii_response
 
 router = APIRouter(dependencies=[Depends(negotiate)])
@@ -33,13 +32,14 @@ def collection_resource(access: CollectionAccess) -> dict[str, Any]:
 
 
 @router.get("/{root}/collections/")
-def list_collections(root: ApiRoot, session: DbSession, principal: TaxiiPrincipal) -> Response:
+async def list_collections(root: ApiRoot, read: Read) -> Response:
     """Section 5.1: the collections this principal can read or write (an empty object when none)."""
-    found = service.list_collections(session, principal)
+    found = await read(service.list_collections)
     return taxii_response({"collections": [collection_resource(c) for c in found]} if found else {})
 
 
 @router.get("/{root}/collections/{collection}/")
-def get_collection(root: ApiRoot, collection: str, session: DbSession, principal: TaxiiPrincipal) -> Response:
+async def get_collection(root: ApiRoot, collection: str, read: Read) -> Response:
     """Section 5.2: one collection; 404 when it does not exist or the principal has no access to it."""
-    return taxii_response(collection_resource(service.get_collection(session, principal, collection)))
+    access = await read(lambda session, principal: service.get_collection(session, principal, collection))
+    return taxii_response(collection_resource(access))

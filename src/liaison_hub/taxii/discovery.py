@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from liaison_hub.api.deps import DbSession, State
+from liaison_hub.api.deps import State
 from liaison_hub.intel import service
-from liaison_hub.taxii.deps import ApiRoot, TaxiiPrincipal, negotiate
+from liaison_hub.policy.principal import Principal
+from liaison_hub.taxii.deps import ApiRoot, Read, negotiate
 from liaison_hub.taxii.envelopes import status_resource
 from liaison_hub.taxii.media import TAXII_MEDIA_TYPE, taxii_response
 
 router = APIRouter(dependencies=[Depends(negotiate)])
 
 
+def _signed_in(_session: Session, principal: Principal) -> Principal:
+    """Discovery and API root information answer whoever may read (authentication is all they need)."""
+    return principal
+
+
 @router.get("/")
-def discovery(request: Request, state: State, _: TaxiiPrincipal) -> Response:
+async def discovery(request: Request, state: State, read: Read) -> Response:
     """Section 4.1: the server's title and its API roots."""
+    await read(_signed_in)
     root = f"{request.scope.get('root_path', '')}/{state.settings.taxii_api_root}/"
     return taxii_response(
         {
@@ -29,8 +37,9 @@ def discovery(request: Request, state: State, _: TaxiiPrincipal) -> Response:
 
 
 @router.get("/{root}/")
-def api_root_information(root: ApiRoot, state: State, _: TaxiiPrincipal) -> Response:
+async def api_root_information(root: ApiRoot, state: State, read: Read) -> Response:
     """Section 4.2: versions and the largest request body this API root accepts."""
+    await read(_signed_in)
     return taxii_response(
         {
             "title": f"{state.settings.hub_name}: shared intelligence",
@@ -42,6 +51,7 @@ def api_root_information(root: ApiRoot, state: State, _: TaxiiPrincipal) -> Resp
 
 
 @router.get("/{root}/status/{status_id}/")
-def get_status(root: ApiRoot, status_id: str, session: DbSession, principal: TaxiiPrincipal) -> Response:
+async def get_status(root: ApiRoot, status_id: str, read: Read) -> Response:
     """Section 4.3: the outcome of an add-objects request, for the client that made it."""
-    return taxii_response(status_resource(service.get_status(session, principal, status_id=status_id)))
+    status = await read(lambda session, principal: service.get_status(session, principal, status_id=status_id))
+    return taxii_response(status_resource(status))

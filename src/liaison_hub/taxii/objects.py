@@ -4,11 +4,13 @@ delete (5.7) one object, and its versions (5.8). Filters and paging are in SQL, 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from liaison_hub.api.deps import DbSession, State
+from liaison_hub.api.deps import DbSession, HubState, State
 from liaison_hub.intel import service
-from liaison_hub.taxii.deps import ApiRoot, EnvelopeObjects, TaxiiActor, TaxiiPrincipal, negotiate
+from liaison_hub.policy.principal import Principal
+from liaison_hub.taxii.deps import ApiRoot, EnvelopeObjects, Read, TaxiiActor, negotiate
 from liaison_hub.taxii.envelopes import (
     date_headers,
     manifest_envelope,
@@ -37,34 +39,31 @@ def _scope(kind: str, collection: str, object_id: str, filters: object) -> str:
 
 
 def _paged(
-    kind: str, collection: str, request: Request, session: DbSession, state: State, principal: TaxiiPrincipal
+    kind: str, collection: str, request: Request, state: HubState, session: Session, principal: Principal
 ) -> Response:
     """One keyset page of objects or of their manifest: the same filters, cursor and date headers."""
     filters = parse_filters(request.query_params, allowed=OBJECT_FILTERS)
     scope = _scope(kind, collection, "", filters)
     page = parse_page(request.query_params, state.settings, scope=scope)
-    read, envelope = (
-        (service.manifest, manifest_envelope) if kind == "manifest" else (service.list_objects, objects_envelope)
-    )
-    result = read(session, principal, collection=collection, filters=filters, page=page)
-    body = envelope(result, next_token(result.last, state.settings, scope=scope))
-    return taxii_response(body, headers=date_headers(result))
+    if kind == "manifest":
+        versions = service.manifest(session, principal, collection=collection, filters=filters, page=page)
+        listing = manifest_envelope(versions, next_token(versions.last, state.settings, scope=scope))
+        return taxii_response(listing, headers=date_headers(versions))
+    objects = service.list_objects(session, principal, collection=collection, filters=filters, page=page)
+    body = objects_envelope(objects, next_token(objects.last, state.settings, scope=scope))
+    return taxii_response(body, headers=date_headers(objects))
 
 
 @router.get("/{root}/collections/{collection}/manifest/")
-def get_manifest(
-    root: ApiRoot, collection: str, request: Request, session: DbSession, state: State, principal: TaxiiPrincipal
-) -> Response:
+async def get_manifest(root: ApiRoot, collection: str, request: Request, state: State, read: Read) -> Response:
     """Section 5.3: id, date_added, version and media type of each object, paged like the objects."""
-    return _paged("manifest", collection, request, session, state, principal)
+    return await read(lambda session, principal: _paged("manifest", collection, request, state, session, principal))
 
 
 @router.get(OBJECTS)
-def get_objects(
-    root: ApiRoot, collection: str, request: Request, session: DbSession, state: State, principal: TaxiiPrincipal
-) -> Response:
+async def get_objects(root: ApiRoot, collection: str, request: Request, state: State, read: Read) -> Response:
     """Section 5.4: an envelope of the objects the principal may read, oldest ``date_added`` first."""
-    return _paged("objects", collection, request, session, state, principal)
+    return await read(lambda session, principal: _paged("objects", collection, request, state, session, principal))
 
 
 @router.post(OBJECTS)
@@ -77,16 +76,16 @@ def add_objects(
 
 
 @router.get(OBJECT)
-def get_object(
-    root: ApiRoot,
-    collection: str,
-    object_id: str,
-    request: Request,
-    session: DbSession,
-    state: State,
-    principal: TaxiiPrincipal,
+async def get_object(
+    root: ApiRoot, collection: str, object_id: str, request: Request, state: State, read: Read
 ) -> Response:
     """Section 5.6: versions of one object (the latest by default); 404 alike for missing and invisible."""
+    return await read(lambda session, principal: _one_object(collection, object_id, request, state, session, principal))
+
+
+def _one_object(
+    collection: str, object_id: str, request: Request, state: HubState, session: Session, principal: Principal
+) -> Response:
     filters = parse_filters(request.query_params, allowed=VERSION_FILTERS | {"version"})
     scope = _scope("object", collection, object_id, filters)
     page = parse_page(request.query_params, state.settings, scope=scope)
@@ -108,16 +107,16 @@ def delete_object(
 
 
 @router.get("/{root}/collections/{collection}/objects/{object_id}/versions/")
-def get_versions(
-    root: ApiRoot,
-    collection: str,
-    object_id: str,
-    request: Request,
-    session: DbSession,
-    state: State,
-    principal: TaxiiPrincipal,
+async def get_versions(
+    root: ApiRoot, collection: str, object_id: str, request: Request, state: State, read: Read
 ) -> Response:
     """Section 5.8: the versions the principal may read, oldest first."""
+    return await read(lambda session, principal: _versions(collection, object_id, request, state, session, principal))
+
+
+def _versions(
+    collection: str, object_id: str, request: Request, state: HubState, session: Session, principal: Principal
+) -> Response:
     filters = parse_filters(request.query_params, allowed=VERSION_FILTERS, default_version="all")
     scope = _scope("versions", collection, object_id, filters)
     page = parse_page(request.query_params, state.settings, scope=scope)
