@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from liaison_hub import __version__
 from liaison_hub.api.deps import HubState
@@ -26,6 +27,29 @@ from liaison_hub.taxii import create_taxii_app
 from liaison_hub.web import install as install_web
 
 API_PREFIX = "/api/v1"
+TAXII_PREFIX = "/taxii2"
+
+
+class TaxiiFirst:
+    """Hands requests under ``/taxii2`` straight to the TAXII application, as a mount would (same ``root_path``),
+    but before the web session and the hub's router: TAXII clients authenticate with Basic or Bearer credentials
+    only, never with the web interface's cookie, and a client paging through a big collection does not pay for
+    the layers of the web interface on every request."""
+
+    def __init__(self, app: ASGIApp, taxii: ASGIApp) -> None:
+        self.app, self.taxii = app, taxii
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path, root_path = scope["path"], scope.get("root_path", "")
+            if root_path and path.startswith(root_path + "/"):  # behind a proxy's prefix (``--root-path``)
+                path = path[len(root_path) :]
+            if path == TAXII_PREFIX or path.startswith(TAXII_PREFIX + "/"):
+                child = {**scope, "app_root_path": scope.get("app_root_path", root_path)}
+                child["root_path"] = root_path + TAXII_PREFIX
+                await self.taxii(child, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -85,9 +109,8 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=settings.environment is Environment.production,
     )
+    app.add_middleware(TaxiiFirst, taxii=create_taxii_app(state))  # added last: runs first
     install_api_error_handlers(app)
-    # TAXII first: routes are matched in order, and TAXII clients page through big collections request by request.
-    app.mount("/taxii2", create_taxii_app(state))
     app.include_router(directory_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(consultations_router, prefix=API_PREFIX)
