@@ -120,14 +120,9 @@ class ObjectPage(Generic[RowT]):
     rows: Sequence[RowT]
     more: bool
     last: Position | None
-
-    @property
-    def first_added(self) -> int | None:
-        return min((r.date_added for r in self.rows), default=None)
-
-    @property
-    def last_added(self) -> int | None:
-        return max((r.date_added for r in self.rows), default=None)
+    first_added: int | None = None
+    """The smallest and largest ``date_added`` on the page (the TAXII date headers)."""
+    last_added: int | None = None
 
 
 @dataclass(frozen=True)

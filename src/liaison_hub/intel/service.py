@@ -188,8 +188,10 @@ def _page(rows: list[RowT], page: PageRequest) -> ObjectPage[RowT]:
     """The first ``limit`` of ``limit + 1`` rows in ``date_added`` order, and whether there are more."""
     more = len(rows) > page.limit
     rows = rows[: page.limit]
-    last = Position(rows[-1].date_added, rows[-1].row_id) if rows else None
-    return ObjectPage(rows=rows, more=more, last=last)
+    if not rows:
+        return ObjectPage(rows=rows, more=more, last=None)
+    last = Position(rows[-1].date_added, rows[-1].row_id)
+    return ObjectPage(rows=rows, more=more, last=last, first_added=rows[0].date_added, last_added=last.key)
 
 
 def _check_page(page: PageRequest) -> None:
@@ -265,8 +267,10 @@ def list_versions(
     scoped = replace(filters, versions=("all",))
     rows = repo.page_by_version(session, principal, collection_id=row.id, stix_id=stix_id, filters=scoped, page=page)
     result = _page(rows, page)
-    if result.rows:  # a version list is keyed by version, not date_added
-        result = replace(result, last=Position(result.rows[-1].version, result.rows[-1].row_id))
+    if result.rows:  # a version list is in version order: keyed by version, and its dates added are in any order
+        added = [r.date_added for r in result.rows]
+        last = Position(result.rows[-1].version, result.rows[-1].row_id)
+        result = replace(result, last=last, first_added=min(added), last_added=max(added))
     _audit_reads(session, principal, result.rows)
     return result
 
