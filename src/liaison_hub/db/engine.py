@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +16,12 @@ from liaison_hub.db.bulk import refuse_nul
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_CACHE_KIB = 64 * 1024
+
+
+def _json_text(value: Any) -> str:
+    """JSON columns (status resources, audit details, markings) written with orjson: a TAXII status lists every
+    object of its envelope, and the standard library's encoder took a visible share of an ingest."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _refuse_nul_text(*event: Any) -> None:
@@ -45,7 +52,7 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(url, echo=echo, json_serializer=_json_text, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
 
         @event.listens_for(engine, "connect")
@@ -62,7 +69,11 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     # No server-side prepared statements: a generic plan made while a table was small (a seq scan) stays in use
     # as the table grows; planning each statement with its own parameters keeps the index plans.
     engine = create_engine(
-        url, echo=echo, pool_pre_ping=True, connect_args={"options": "-c jit=off", "prepare_threshold": None}
+        url,
+        echo=echo,
+        json_serializer=_json_text,
+        pool_pre_ping=True,
+        connect_args={"options": "-c jit=off", "prepare_threshold": None},
     )
     event.listen(engine, "before_cursor_execute", _refuse_nul_text)
     return engine
