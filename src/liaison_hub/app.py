@@ -17,6 +17,7 @@ from liaison_hub.api.deps import HubState
 from liaison_hub.audit.api import router as audit_router
 from liaison_hub.config import Environment, Settings
 from liaison_hub.consultations.api import router as consultations_router
+from liaison_hub.db.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from liaison_hub.db.engine import create_db_engine, make_session_factory
 from liaison_hub.db.migrate import ensure_current
 from liaison_hub.directory.api import router as directory_router
@@ -79,8 +80,11 @@ def install_api_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the application; the database must already be at the current schema."""
-    engine = create_db_engine(settings.effective_database_url, echo=settings.sql_echo)
+    engine = create_db_engine(
+        settings.effective_database_url, echo=settings.sql_echo, sqlite_autocheckpoint=BACKSTOP_PAGES
+    )
     ensure_current(engine)
+    checkpointer = WalCheckpointer.for_engine(engine)
     state = HubState(
         settings=settings,
         session_factory=make_session_factory(engine),
@@ -89,8 +93,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        if checkpointer is not None:
+            checkpointer.start()
+        try:
+            yield
+        finally:
+            if checkpointer is not None:
+                checkpointer.stop()
+            engine.dispose()
 
     app = FastAPI(
         title=settings.hub_name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ def _refuse_nul_text(*event: Any) -> None:
     refuse_nul(event[3])
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, autocheckpoint: int | None = None) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -37,6 +38,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # A 64 MiB page cache (default 2 MiB): index inserts with random keys (ids, observable values) stay in memory.
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.execute("PRAGMA temp_store=MEMORY")
+    if autocheckpoint is not None:  # a background checkpointer does the work (db.checkpoint)
+        cursor.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
     cursor.close()
 
 
@@ -46,14 +49,15 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_db_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine for a SQLite file or a PostgreSQL server."""
+def create_db_engine(url: str, *, echo: bool = False, sqlite_autocheckpoint: int | None = None) -> Engine:
+    """Create an engine for a SQLite file or a PostgreSQL server; ``sqlite_autocheckpoint`` sets the WAL pages
+    after which a commit checkpoints (SQLite's default, 1,000, when None)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, json_serializer=_json_text, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, autocheckpoint=sqlite_autocheckpoint))
 
         @event.listens_for(engine, "connect")
         def _no_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
