@@ -4,9 +4,9 @@ In WAL mode every commit appends its pages to the ``-wal`` file; a checkpoint co
 file and syncs it. By default SQLite checkpoints inside whichever commit pushes the WAL past 1,000 pages, so every
 few TAXII POSTs one of them also pays for copying and syncing a few megabytes. The server instead checkpoints from
 a thread of its own with its own connection, every ``CHECK_EVERY_S`` when the WAL changed in between:
-``PRAGMA wal_checkpoint(PASSIVE)`` neither waits for nor blocks writers and readers, and runs inside SQLite with the GIL released, on another core.
-The server's connections keep an automatic checkpoint only as a backstop, at ``BACKSTOP_PAGES``, for when this
-thread falls behind.
+``PRAGMA wal_checkpoint(PASSIVE)`` neither waits for nor blocks writers and readers, and runs inside SQLite with
+the GIL released, on another core. The server's connections keep an automatic checkpoint only as a backstop, at
+``BACKSTOP_PAGES``, for when this thread falls behind.
 """
 
 from __future__ import annotations
