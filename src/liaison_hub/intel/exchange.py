@@ -221,7 +221,7 @@ def _pages(
                     filters=filters,
                     page=PageRequest(limit=EXPORT_PAGE, after=after),
                 )
-            yield from (row.document for row in page.rows)
+            yield from page.documents
             if not page.more or page.last is None:
                 break
             after = page.last

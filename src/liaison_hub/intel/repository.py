@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from liaison_hub.db.bulk import insert_rows
-from liaison_hub.intel.schemas import DocumentRow, ObjectFilters, PageRequest, StoredRow
+from liaison_hub.intel.schemas import ObjectFilters, PageRequest, StoredRow
 from liaison_hub.models import Audience
 from liaison_hub.models.intel import IngestStatus, IntelCollection, MarkingDefinition, StixObject
 from liaison_hub.policy import policy_key, readable
@@ -215,20 +215,17 @@ def _version_columns() -> AnySelect:
 
 
 def _document_columns() -> AnySelect:
-    """What a page of objects needs of each version (DocumentRow)."""
+    """What a page of objects needs of each version, in ``DocumentRow`` order."""
     o = StixObject
     return select(o.id, o.stix_id, o.type, o.date_added, o.audience_id, o.document)
 
 
-RowMaker = Callable[[Iterable[Any]], Any]
-
-
-def _rows(session: Session, stmt: AnySelect, params: dict[str, int], make: RowMaker) -> list[Any]:
+def _rows(session: Session, stmt: AnySelect, params: dict[str, int]) -> list[tuple[Any, ...]]:
     """Pages are plain column selects of integers and text, which no dialect post-processes: executed on the
     connection (no ORM result handling) and fetched from the driver's cursor as its own tuples (no Row objects)."""
     result = session.connection().execute(stmt, params)
     try:
-        return list(map(make, result.cursor.fetchall()))
+        return list(result.cursor.fetchall())
     finally:
         result.close()
 
@@ -241,7 +238,7 @@ def _by_added(
     filters: ObjectFilters,
     page: PageRequest,
     with_document: bool,
-) -> list[Any]:
+) -> list[tuple[Any, ...]]:
     """Up to ``limit + 1`` visible rows in ``(date_added, row id)`` order after the page position (keyset)."""
     keyed = page.after is not None
 
@@ -257,14 +254,14 @@ def _by_added(
         return stmt.order_by(*order).limit(_LIMIT)
 
     key = ("added", policy_key(principal), collection_id, filters, with_document, keyed)
-    make = DocumentRow._make if with_document else StoredRow._make
-    return _rows(session, _PAGES.get(key, build), _page_params(page), make)
+    return _rows(session, _PAGES.get(key, build), _page_params(page))
 
 
 def page_documents(
     session: Session, principal: Principal, *, collection_id: int, filters: ObjectFilters, page: PageRequest
-) -> list[DocumentRow]:
-    """A keyset page of visible versions with their documents, in ``date_added`` order (objects, one object)."""
+) -> list[tuple[int, str, str, int, int, str]]:
+    """A keyset page of visible versions with their documents, in ``date_added`` order (objects, one object): plain
+    tuples in ``DocumentRow`` order."""
     return _by_added(session, principal, collection_id=collection_id, filters=filters, page=page, with_document=True)
 
 
@@ -272,7 +269,8 @@ def page_versions_by_added(
     session: Session, principal: Principal, *, collection_id: int, filters: ObjectFilters, page: PageRequest
 ) -> list[StoredRow]:
     """A keyset page of visible versions without documents, in ``date_added`` order (a manifest)."""
-    return _by_added(session, principal, collection_id=collection_id, filters=filters, page=page, with_document=False)
+    rows = _by_added(session, principal, collection_id=collection_id, filters=filters, page=page, with_document=False)
+    return list(map(StoredRow._make, rows))
 
 
 def page_by_version(
@@ -289,7 +287,7 @@ def page_by_version(
     stmt = filtered(_version_columns(), principal, collection_id, filters).where(o.stix_id == stix_id)
     if page.after is not None:
         stmt = stmt.where(tuple_(o.version, o.id) > tuple_(_AFTER_KEY, _AFTER_ROW))
-    return _rows(session, stmt.order_by(o.version, o.id).limit(_LIMIT), _page_params(page), StoredRow._make)
+    return list(map(StoredRow._make, _rows(session, stmt.order_by(o.version, o.id).limit(_LIMIT), _page_params(page))))
 
 
 def any_visible(session: Session, principal: Principal, *, collection_id: int, stix_id: str) -> bool:

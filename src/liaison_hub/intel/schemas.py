@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -99,8 +99,7 @@ class StoredRow(NamedTuple):
 
 
 class DocumentRow(NamedTuple):
-    """One stored version in a page of objects: what an envelope, the read audit and the next cursor need, and no
-    more (each column fetched costs time on every object of every page)."""
+    """One stored version with its document, as a page of objects holds it (see ``DocumentPage``)."""
 
     row_id: int
     stix_id: str
@@ -110,19 +109,50 @@ class DocumentRow(NamedTuple):
     document: str
 
 
-RowT = TypeVar("RowT", StoredRow, DocumentRow)
+DocumentColumns = tuple[Sequence[int], Sequence[str], Sequence[str], Sequence[int], Sequence[int], Sequence[str]]
+"""A page of ``DocumentRow`` column by column: row ids, STIX ids, types, dates added, audience ids, documents."""
+NO_DOCUMENTS: DocumentColumns = ((), (), (), (), (), ())
 
 
 @dataclass(frozen=True)
-class ObjectPage(Generic[RowT]):
-    """Objects (``DocumentRow``) or their manifest or versions (``StoredRow``), with where the page ended."""
+class ObjectPage:
+    """A manifest's or a version list's page of ``StoredRow``, with where the page ended."""
 
-    rows: Sequence[RowT]
+    rows: Sequence[StoredRow]
     more: bool
     last: Position | None
     first_added: int | None = None
     """The smallest and largest ``date_added`` on the page (the TAXII date headers)."""
     last_added: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    """A page of objects with their documents, held column by column: the database's rows are transposed in one
+    C-level step, and a TAXII envelope is spliced from the documents column, so a page of 1,000 objects never
+    becomes 1,000 Python objects. ``rows`` builds them for callers that want them."""
+
+    columns: DocumentColumns
+    more: bool
+    last: Position | None
+    first_added: int | None = None
+    last_added: int | None = None
+
+    @property
+    def stix_ids(self) -> Sequence[str]:
+        return self.columns[1]
+
+    @property
+    def audience_ids(self) -> Sequence[int]:
+        return self.columns[4]
+
+    @property
+    def documents(self) -> Sequence[str]:
+        return self.columns[5]
+
+    @property
+    def rows(self) -> list[DocumentRow]:
+        return [DocumentRow(*row) for row in zip(*self.columns, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -46,13 +47,14 @@ from liaison_hub.intel.collections import (
 )
 from liaison_hub.intel.ingest import BATCH_SIZE, Ingest, register_batch_hook, unregister_batch_hook, version_flags
 from liaison_hub.intel.schemas import (
-    DocumentRow,
+    NO_DOCUMENTS,
+    DocumentColumns,
+    DocumentPage,
     IngestResult,
     ObjectFilters,
     ObjectPage,
     PageRequest,
     Position,
-    RowT,
     StatusRead,
     StoredRow,
 )
@@ -184,7 +186,7 @@ def get_status(session: Session, principal: Principal, *, status_id: str) -> Sta
     return _status_read(status)
 
 
-def _page(rows: list[RowT], page: PageRequest) -> ObjectPage[RowT]:
+def _page(rows: list[StoredRow], page: PageRequest) -> ObjectPage:
     """The first ``limit`` of ``limit + 1`` rows in ``date_added`` order, and whether there are more."""
     more = len(rows) > page.limit
     rows = rows[: page.limit]
@@ -194,16 +196,27 @@ def _page(rows: list[RowT], page: PageRequest) -> ObjectPage[RowT]:
     return ObjectPage(rows=rows, more=more, last=last, first_added=rows[0].date_added, last_added=last.key)
 
 
+def _document_page(rows: list[tuple[int, str, str, int, int, str]], page: PageRequest) -> DocumentPage:
+    """``_page`` for pages of objects, which are held column by column (``DocumentPage``)."""
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    if not rows:
+        return DocumentPage(NO_DOCUMENTS, more=more, last=None)
+    first, last = rows[0], rows[-1]
+    columns = cast(DocumentColumns, tuple(zip(*rows, strict=True)))
+    return DocumentPage(columns, more=more, last=Position(last[3], last[0]), first_added=first[3], last_added=last[3])
+
+
 def _check_page(page: PageRequest) -> None:
     if page.limit < 1:
         raise InvalidInput("limit must be a positive integer")
 
 
-def _audit_reads(session: Session, principal: Principal, rows: Sequence[StoredRow] | Sequence[DocumentRow]) -> None:
+def _audit_reads(session: Session, principal: Principal, audience_ids: Sequence[int], stix_ids: Sequence[str]) -> None:
     """Reads of TLP:AMBER+STRICT and TLP:RED objects (their documents, or their ids and versions in a manifest or
-    a version list) are audited: one entry per response."""
-    sensitive = repo.sensitive_audiences(session, (r.audience_id for r in rows))
-    ids = sorted({r.stix_id for r in rows if r.audience_id in sensitive})
+    a version list) are audited: one entry per response. The two sequences run in parallel, one item per version."""
+    sensitive = repo.sensitive_audiences(session, audience_ids)
+    ids = sorted({stix_id for audience, stix_id in zip(audience_ids, stix_ids, strict=True) if audience in sensitive})
     if ids:
         record(
             session,
@@ -215,27 +228,31 @@ def _audit_reads(session: Session, principal: Principal, rows: Sequence[StoredRo
         )
 
 
+def _audit_versions(session: Session, principal: Principal, page: ObjectPage) -> None:
+    _audit_reads(session, principal, [r.audience_id for r in page.rows], [r.stix_id for r in page.rows])
+
+
 def list_objects(
     session: Session, principal: Principal, *, collection: str, filters: ObjectFilters, page: PageRequest
-) -> ObjectPage[DocumentRow]:
+) -> DocumentPage:
     """A page of the objects the principal may read, in ``date_added`` order (TAXII 2.1 section 5.4)."""
     _check_page(page)
     row = _readable(session, principal, collection)
     rows = repo.page_documents(session, principal, collection_id=row.id, filters=filters, page=page)
-    result = _page(rows, page)
-    _audit_reads(session, principal, result.rows)
+    result = _document_page(rows, page)
+    _audit_reads(session, principal, result.audience_ids, result.stix_ids)
     return result
 
 
 def manifest(
     session: Session, principal: Principal, *, collection: str, filters: ObjectFilters, page: PageRequest
-) -> ObjectPage[StoredRow]:
+) -> ObjectPage:
     """Like ``list_objects`` without the documents (TAXII 2.1 section 5.3)."""
     _check_page(page)
     row = _readable(session, principal, collection)
     rows = repo.page_versions_by_added(session, principal, collection_id=row.id, filters=filters, page=page)
     result = _page(rows, page)
-    _audit_reads(session, principal, result.rows)  # a manifest names sensitive objects and their versions
+    _audit_versions(session, principal, result)  # a manifest names sensitive objects and their versions
     return result
 
 
@@ -248,19 +265,20 @@ def _visible_object(session: Session, principal: Principal, collection: str, sti
 
 def get_object(
     session: Session, principal: Principal, *, collection: str, stix_id: str, filters: ObjectFilters, page: PageRequest
-) -> ObjectPage[DocumentRow]:
+) -> DocumentPage:
     """Versions of one object (TAXII 2.1 section 5.6); 404 alike for a missing and an invisible object."""
     _check_page(page)
     row = _visible_object(session, principal, collection, stix_id)
     scoped = replace(filters, ids=(stix_id,))
-    result = _page(repo.page_documents(session, principal, collection_id=row.id, filters=scoped, page=page), page)
-    _audit_reads(session, principal, result.rows)
+    rows = repo.page_documents(session, principal, collection_id=row.id, filters=scoped, page=page)
+    result = _document_page(rows, page)
+    _audit_reads(session, principal, result.audience_ids, result.stix_ids)
     return result
 
 
 def list_versions(
     session: Session, principal: Principal, *, collection: str, stix_id: str, filters: ObjectFilters, page: PageRequest
-) -> ObjectPage[StoredRow]:
+) -> ObjectPage:
     """The versions of one object the principal may read, oldest first (TAXII 2.1 section 5.8)."""
     _check_page(page)
     row = _visible_object(session, principal, collection, stix_id)
@@ -271,7 +289,7 @@ def list_versions(
         added = [r.date_added for r in result.rows]
         last = Position(result.rows[-1].version, result.rows[-1].row_id)
         result = replace(result, last=last, first_added=min(added), last_added=max(added))
-    _audit_reads(session, principal, result.rows)
+    _audit_versions(session, principal, result)
     return result
 
 

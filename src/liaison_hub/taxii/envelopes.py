@@ -7,30 +7,30 @@ from typing import Any
 
 import orjson
 
-from liaison_hub.intel.schemas import DocumentRow, ObjectPage, StatusRead, StoredRow
+from liaison_hub.intel.schemas import DocumentPage, ObjectPage, StatusRead, StoredRow
 from liaison_hub.intel.stix import MEDIA_TYPE_STIX, format_added, format_micros
 
 
-def date_headers(page: ObjectPage[DocumentRow] | ObjectPage[StoredRow]) -> dict[str, str]:
+def date_headers(page: DocumentPage | ObjectPage) -> dict[str, str]:
     first, last = page.first_added, page.last_added
     if first is None or last is None:
         return {}
     return {"X-TAXII-Date-Added-First": format_added(first), "X-TAXII-Date-Added-Last": format_added(last)}
 
 
-def _paging(page: ObjectPage[DocumentRow] | ObjectPage[StoredRow], token: str | None) -> dict[str, Any]:
+def _paging(page: DocumentPage | ObjectPage, token: str | None) -> dict[str, Any]:
     head: dict[str, Any] = {"more": page.more}
     if page.more and token:
         head["next"] = token
     return head
 
 
-def objects_envelope(page: ObjectPage[DocumentRow], token: str | None) -> bytes:
+def objects_envelope(page: DocumentPage, token: str | None) -> bytes:
     """The stored JSON of each object is spliced in as is: no parsing, no re-serialising."""
-    if not page.rows:
+    if not page.documents:
         return b"{}"
     head = orjson.dumps(_paging(page, token))
-    documents = ",".join(row.document for row in page.rows).encode()
+    documents = ",".join(page.documents).encode()
     return head[:-1] + b',"objects":[' + documents + b"]}"
 
 
@@ -39,7 +39,7 @@ def version_text(row: StoredRow) -> str:
     return format_micros(row.version) if row.version else format_added(row.date_added)
 
 
-def manifest_envelope(page: ObjectPage[StoredRow], token: str | None) -> dict[str, Any]:
+def manifest_envelope(page: ObjectPage, token: str | None) -> dict[str, Any]:
     if not page.rows:
         return {}
     records = [
@@ -54,7 +54,7 @@ def manifest_envelope(page: ObjectPage[StoredRow], token: str | None) -> dict[st
     return {**_paging(page, token), "objects": records}
 
 
-def versions_envelope(page: ObjectPage[StoredRow], token: str | None) -> dict[str, Any]:
+def versions_envelope(page: ObjectPage, token: str | None) -> dict[str, Any]:
     if not page.rows:
         return {}
     return {**_paging(page, token), "versions": [version_text(r) for r in page.rows]}
