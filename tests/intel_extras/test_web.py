@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from liaison_hub.directory.seed import DEMO_PASSWORD
+from tests.conftest import LiveServer
 from tests.intel_extras.conftest import indicator, make_collection, marked, sighting, store
 from tests.web.conftest import csrf_from, sign_in
 
@@ -179,3 +180,60 @@ def test_admins_delete_a_collection_after_typing_its_alias(
     assert "deleted with its" in listing
     assert "/intel/collections/shared" not in listing
     assert web.get("/intel/collections/shared").status_code == 404
+
+
+def test_admins_create_a_collection_from_the_intel_page(live_server: LiveServer) -> None:
+    with live_server.client(follow_redirects=False) as analyst:
+        assert sign_in(analyst, "analyst-jp").status_code == 303
+        assert "/intel/collections/new" not in analyst.get("/intel").text
+        assert analyst.get("/intel/collections/new").status_code == 403
+        token = csrf_from(analyst.get("/consultations/new").text)
+        denied = analyst.post("/intel/collections", data={"csrf_token": token, "title": "Mine", "alias": "mine"})
+        assert denied.status_code == 403
+
+    with live_server.client(follow_redirects=False) as web:
+        assert sign_in(web, "admin").status_code == 303
+        assert "/intel/collections/new" in web.get("/intel").text
+        form = web.get("/intel/collections/new")
+        assert form.status_code == 200
+        fields = {
+            "csrf_token": csrf_from(form.text),
+            "title": "AP4 phishing",
+            "alias": "ap4-phishing",
+            "description": "Phishing infrastructure seen by the AP4 CERTs",
+            "tlp": "amber",
+            "classification": "NU",
+            "releasable_to": "ALLIANCE, AP4",
+            "write_roles": ["admin", "analyst"],
+            "with_definitions": "1",
+        }
+        without_csrf = {k: v for k, v in fields.items() if k != "csrf_token"}
+        assert web.post("/intel/collections", data=without_csrf).status_code == 403
+
+        bad_alias = web.post("/intel/collections", data={**fields, "alias": "Not An Alias"})
+        assert bad_alias.status_code == 422
+        assert "alias" in bad_alias.text
+        assert 'value="AP4 phishing"' in bad_alias.text  # the form comes back filled in
+        unknown_nation = web.post("/intel/collections", data={**fields, "releasable_to": "ATLANTIS"})
+        assert unknown_nation.status_code == 422
+        assert "ATLANTIS" in unknown_nation.text
+        assert web.get("/intel/collections/ap4-phishing").status_code == 404  # nothing half-written
+
+        created = web.post("/intel/collections", data=fields)
+        assert created.status_code == 303
+        assert created.headers["location"] == "/intel/collections/ap4-phishing"
+        listing = web.get("/intel").text
+        assert "AP4 phishing" in listing
+        assert "REL TO ALLIANCE, AP4" in listing
+        again = web.post("/intel/collections", data=fields)
+        assert again.status_code == 409
+        assert "already exists" in again.text
+
+    with live_server.client(follow_redirects=False) as analyst:
+        assert sign_in(analyst, "analyst-au").status_code == 303
+        assert analyst.get("/intel/collections/ap4-phishing/upload").status_code == 200  # analysts may write
+    with live_server.client(follow_redirects=False) as officer:
+        assert sign_in(officer, "liaison").status_code == 303
+        page = officer.get("/intel").text
+        assert "AP4 phishing" in page
+        assert "/intel/collections/ap4-phishing/upload" not in page  # liaison officers were not ticked

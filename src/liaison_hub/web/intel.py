@@ -17,11 +17,12 @@ from liaison_hub.intel import service as intel
 from liaison_hub.intel.api import upload_result
 from liaison_hub.intel.browse import service as browse
 from liaison_hub.intel.correlation import service as correlation
-from liaison_hub.intel.schemas import CollectionAccess
-from liaison_hub.policy.levels import TLP
+from liaison_hub.intel.schemas import DEFAULT_WRITE_ROLES, CollectionAccess, CollectionCreate
+from liaison_hub.policy.levels import TLP, classification_levels
+from liaison_hub.policy.principal import Role
 from liaison_hub.web.deps import SignedIn, WebActor, WebAdmin
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.forms import TextField
+from liaison_hub.web.forms import ChoiceFields, TextField, parse_form
 from liaison_hub.web.rendering import NAV_ITEMS, NavItem, flash, redirect, render
 from liaison_hub.web.security import Csrf
 
@@ -43,6 +44,89 @@ def collections_page(request: Request, session: DbSession, viewer: SignedIn) -> 
     """The collections the viewer can read or write, and a search box for values across all of them."""
     rows = intel.list_collections(session, viewer.principal)
     return render(request, "intel/collections.html", {"collections": rows, "ref": _ref})
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+NEW_COLLECTION: dict[str, object] = {
+    "tlp": "amber",
+    "classification": "NU",
+    "write_roles": [r.value for r in DEFAULT_WRITE_ROLES],
+    "with_definitions": True,
+}
+
+
+def _new_collection_page(
+    request: Request, *, error: HubError | None = None, values: dict[str, object] | None = None
+) -> Response:
+    context = {
+        "error": error.message if error else None,
+        "values": values or NEW_COLLECTION,
+        "tlps": TLPS,
+        "levels": classification_levels(),
+        "roles": [r.value for r in Role],
+    }
+    return render(request, "intel/collection_form.html", context, status_code=error.status if error else 200)
+
+
+@router.get("/collections/new")
+def new_collection(request: Request, actor: WebAdmin) -> Response:
+    """Admins: a form for a new TAXII collection (title, alias, default marking, who may write)."""
+    return _new_collection_page(request)
+
+
+@router.post("/collections")
+def create_collection(
+    request: Request,
+    session: DbSession,
+    actor: WebAdmin,
+    state: State,
+    _: Csrf,
+    title: TextField = "",
+    alias: TextField = "",
+    description: TextField = "",
+    tlp: TextField = "amber",
+    classification: TextField = "NU",
+    releasable_to: TextField = "",
+    recipients: TextField = "",
+    write_roles: ChoiceFields = None,
+    with_definitions: TextField = "",
+) -> Response:
+    """Create the collection; a bad field or a taken alias shows the form again, filled in, with the reason."""
+    values: dict[str, object] = {
+        "title": title,
+        "alias": alias,
+        "description": description,
+        "tlp": tlp,
+        "classification": classification,
+        "releasable_to": releasable_to,
+        "recipients": recipients,
+        "write_roles": write_roles or [],
+        "with_definitions": bool(with_definitions),
+    }
+    try:
+        data = parse_form(
+            CollectionCreate,
+            title=title.strip(),
+            alias=alias.strip() or None,
+            description=description.strip(),
+            default_marking={
+                "tlp": tlp.strip().lower(),
+                "classification": classification.strip(),
+                "releasable_to": _names(releasable_to),
+                "recipients": _names(recipients),
+            },
+            write_roles=write_roles or [],
+            with_definitions=bool(with_definitions),
+        )
+        created = intel.create_collection(session, actor, data=data, accreditation=state.accreditation)
+    except HubError as exc:
+        session.rollback()
+        return _new_collection_page(request, error=exc, values=values)
+    flash(request, f"Collection “{created.title}” created.", "success")
+    return redirect(f"/intel/collections/{quote(created.alias or created.taxii_id, safe='')}")
 
 
 @router.get("/search")
