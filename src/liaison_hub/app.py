@@ -23,6 +23,7 @@ from liaison_hub.db.migrate import ensure_current
 from liaison_hub.directory.api import router as directory_router
 from liaison_hub.errors import HubError
 from liaison_hub.intel.api import router as intel_router
+from liaison_hub.intel.correlation.worker import IndexWorker
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.taxii import create_taxii_app
 from liaison_hub.web import install as install_web
@@ -84,20 +85,23 @@ def create_app(settings: Settings) -> FastAPI:
         settings.effective_database_url, echo=settings.sql_echo, sqlite_autocheckpoint=BACKSTOP_PAGES
     )
     ensure_current(engine)
-    checkpointer = WalCheckpointer.for_engine(engine)
     state = HubState(
         settings=settings,
         session_factory=make_session_factory(engine),
         accreditation=parse_classification(settings.accreditation),
     )
+    checkpointer = WalCheckpointer.for_engine(engine)
+    indexer = IndexWorker(state.session_factory)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        indexer.start()
         if checkpointer is not None:
             checkpointer.start()
         try:
             yield
         finally:
+            indexer.stop()
             if checkpointer is not None:
                 checkpointer.stop()
             engine.dispose()

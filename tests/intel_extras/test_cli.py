@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from liaison_hub.cli.main import app as cli
 from liaison_hub.models import Audience
-from liaison_hub.models.intel import StixObject
+from liaison_hub.models.intel import IntelIndexQueue, StixObject
+from liaison_hub.models.intel_correlation import IntelObservable
 from liaison_hub.policy import marking_of, may_read
 from tests.conftest import TEST_SECRET, Database
 from tests.factories import principal
@@ -95,6 +96,10 @@ def test_import_a_bundle_then_json_lines_then_stdin(
     assert code == 0, out
     new_ids = {i for i, _ in _stored(session) - before}
     assert new_ids == {o["id"] for o in [*objects, *extra, piped]}
+    session.expire_all()  # the import indexed what it stored: nothing is left queued, the values are in the index
+    assert session.scalar(select(func.count()).select_from(IntelIndexQueue)) == 0
+    indexed = set(session.scalars(select(IntelObservable.stix_id)))
+    assert {o["id"] for o in [*extra, piped]} <= indexed
 
 
 def test_import_a_directory_of_files(database: Database, session: Session, tmp_path: Path, shared: str) -> None:

@@ -1,5 +1,6 @@
-"""Correlation on both databases: the index is filled as objects are stored; search, correlations (with their
-counts and over-correlation flags) and sightings show only records the asking principal may read."""
+"""Correlation on both databases: stored batches are queued and indexed by a catch-up (the server's worker, or the
+query itself), so answers are exact right after a write; search, correlations (with their counts and
+over-correlation flags) and sightings show only records the asking principal may read."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from liaison_hub.intel import service as intel
 from liaison_hub.intel.correlation import service
 from liaison_hub.intel.schemas import ObjectFilters
 from liaison_hub.models import Audience, Organisation
-from liaison_hub.models.intel import StixObject
+from liaison_hub.models.intel import IntelIndexQueue, StixObject
 from liaison_hub.models.intel_correlation import IntelObservable, IntelSightingLink
 from liaison_hub.policy import DirectoryView, marking_of, may_read
 from liaison_hub.policy.principal import Actor
@@ -42,16 +43,19 @@ def _count(session: Session, table: type[object]) -> int:
     return int(session.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[call-overload]
 
 
-def test_index_is_filled_by_ingest_and_search_finds_every_form(session: Session) -> None:
+def test_ingest_queues_and_the_first_search_indexes_then_finds_every_form(session: Session) -> None:
     make_collection(session)
     objects = [
         indicator("[ipv4-addr:value = '198.51.100.7/32']", "bad host"),
         sco("ipv4-addr", "198.51.100.7"),
         indicator("[domain-name:value = 'Evil.Example.']", "bad domain"),
     ]
+    queued = _count(session, IntelIndexQueue)  # the collection's reference objects
     assert store(session, "analyst-jp", objects).stored == 3
-    assert _count(session, IntelObservable) == 3
+    assert (_count(session, IntelObservable), _count(session, IntelIndexQueue)) == (0, queued + 1)  # not indexed yet
     found = service.search(session, principal(session, "analyst-au"), value="198.51.100.7")
+    assert (_count(session, IntelObservable), _count(session, IntelIndexQueue)) == (3, 0)
+    assert service.catch_up(session) == 0  # nothing left
     assert found.count == 2
     assert {r.stix_id for r in found.records} == {objects[0]["id"], objects[1]["id"]}
     assert {r.name for r in found.records} == {"bad host", "198.51.100.7"}
@@ -162,6 +166,8 @@ def test_sightings_link_back_only_when_readable(session: Session) -> None:
         session, "analyst-au", [*marked(hidden, "amber", releasable_to=("AUS",)), *marked(observed, "clear")]
     )
     assert result.refused == 0, result.failures
+    assert _count(session, IntelSightingLink) == 0
+    assert service.catch_up(session) == _count(session, StixObject)  # every stored version, once
     assert _count(session, IntelSightingLink) == 4
     japan = principal(session, "analyst-jp")
     found = service.sightings(session, japan, collection="shared", stix_id=target["id"])
@@ -185,6 +191,7 @@ def test_deleting_an_object_removes_its_index_rows_and_reindex_rebuilds_them(ses
     doomed = indicator("[ipv4-addr:value = '192.0.2.66']", "doomed")
     kept = indicator("[ipv4-addr:value = '192.0.2.66']", "kept")
     store(session, "analyst-jp", [*marked(doomed, "green"), *marked(kept, "green")])
+    service.catch_up(session)
     before = {(r.stix_id, r.value_key, r.audience_id) for r in session.scalars(select(IntelObservable))}
     japan = Actor(principal(session, "analyst-jp"), "test")
     intel.delete_object(
@@ -198,3 +205,23 @@ def test_deleting_an_object_removes_its_index_rows_and_reindex_rebuilds_them(ses
     assert {(r.stix_id, r.value_key, r.audience_id) for r in session.scalars(select(IntelObservable))} == before
     with pytest.raises(Exception, match="admin"):
         service.reindex(session, japan)
+
+
+def test_a_catch_up_skips_versions_deleted_before_it_and_a_collection_delete_empties_its_queue(
+    session: Session,
+) -> None:
+    make_collection(session)
+    service.catch_up(session)
+    doomed = indicator("[ipv4-addr:value = '192.0.2.77']", "doomed")
+    kept = indicator("[ipv4-addr:value = '192.0.2.77']", "kept")
+    store(session, "analyst-jp", [*marked(doomed, "green"), *marked(kept, "green")])
+    japan = Actor(principal(session, "analyst-jp"), "test")
+    intel.delete_object(session, japan, collection="shared", stix_id=doomed["id"], filters=ObjectFilters())
+    assert service.catch_up(session) == 1  # the kept version: the deleted one is gone, and nothing fails
+    assert {r.stix_id for r in session.scalars(select(IntelObservable))} == {kept["id"]}
+
+    store(session, "analyst-jp", marked(indicator("[ipv4-addr:value = '192.0.2.78']", "later"), "green"))
+    assert _count(session, IntelIndexQueue) == 1
+    intel.delete_collection(session, Actor(principal(session, "admin"), "test"), collection="shared")
+    session.expire_all()
+    assert (_count(session, IntelIndexQueue), _count(session, IntelObservable)) == (0, 0)

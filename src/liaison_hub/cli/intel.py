@@ -26,6 +26,7 @@ from liaison_hub.errors import HubError
 from liaison_hub.intel import exchange
 from liaison_hub.intel import service as intel
 from liaison_hub.intel.correlation import service as correlation
+from liaison_hub.intel.correlation.worker import IndexWorker
 from liaison_hub.intel.schemas import CollectionCreate, DefaultMarking, IngestResult
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.policy.principal import Actor
@@ -184,6 +185,9 @@ def import_files(
             except exchange.BadFile as exc:
                 broken.append(source)
                 errors.print(f"[bold red]error:[/] {source}: {exc.message}; nothing of it was stored", highlight=False)
+        if any(r.stored for r in results.values()):
+            with errors.status("indexing the stored objects' observables for correlation"):
+                IndexWorker(factory, max_batches=10).drain()
     except HubError as exc:
         fail(exc.message)
     finally:

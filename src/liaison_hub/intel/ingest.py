@@ -264,6 +264,8 @@ class Ingest:
         changes = self._set_flags(rows, existing)
         repo.insert_objects(self.session, rows)
         repo.update_flags(self.session, changes)
+        if rows:  # the correlation index takes the batch in after the commit (intel.correlation.catch_up)
+            repo.enqueue_for_index(self.session, self.collection.id, rows[0]["date_added"], rows[-1]["date_added"])
         for p in to_insert:
             self._succeed(p.obj, duplicate=False)
         self._run_hooks(to_insert, rows)

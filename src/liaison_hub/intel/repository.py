@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, aliased
 from liaison_hub.db.bulk import insert_rows
 from liaison_hub.intel.schemas import ObjectFilters, PageRequest, StoredRow
 from liaison_hub.models import Audience
-from liaison_hub.models.intel import IngestStatus, IntelCollection, MarkingDefinition, StixObject
+from liaison_hub.models.intel import IngestStatus, IntelCollection, IntelIndexQueue, MarkingDefinition, StixObject
 from liaison_hub.policy import policy_key, readable
 from liaison_hub.policy.levels import TLP
 from liaison_hub.policy.principal import Principal
@@ -98,6 +98,15 @@ def insert_objects(session: Session, rows: list[dict[str, Any]]) -> None:
     """One batched INSERT (executemany through Core: no ORM bookkeeping, no RETURNING) of new versions."""
     if rows:
         insert_rows(session, cast(Table, StixObject.__table__), rows)
+
+
+_ENQUEUE = insert(IntelIndexQueue)
+
+
+def enqueue_for_index(session: Session, collection_id: int, first_added: int, last_added: int) -> None:
+    """Note a stored batch (its range of ``date_added``) for the correlation index, in the batch's transaction."""
+    params = {"collection_id": collection_id, "first_added": first_added, "last_added": last_added}
+    session.connection().execute(_ENQUEUE, params)
 
 
 def row_ids_by_added(session: Session, collection_id: int, first: int, last: int) -> dict[int, int]:

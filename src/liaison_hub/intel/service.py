@@ -15,7 +15,8 @@ The API other modules use (TAXII, CLI, web, correlation, federation):
   [stix_id,] filters: ObjectFilters, page: PageRequest) -> ObjectPage: keyset pages of what the principal may read.
 - ``delete_object(session, actor, *, collection, stix_id, filters) -> int`` (owners and admins).
 - ``register_batch_hook(hook)``: ``hook(session, stored: Sequence[StoredObject])`` runs after each stored batch,
-  in the same transaction (the place for observable extraction and correlation).
+  in the same transaction. Every stored batch is also queued (``intel_index_queue``) for the correlation index,
+  which ``intel.correlation`` fills after the commit.
 
 Who may do what: any principal with the ``read`` scope reads a collection (``can_read``) and sees in it only the
 objects the policy lets it see; writing (``can_write``) needs the ``write`` scope and one of the collection's

@@ -69,6 +69,19 @@ class StixObject(Shareable, Base):
 register_shareable(StixObject.__tablename__)
 
 
+class IntelIndexQueue(Base):
+    """A stored batch whose versions the correlation index has not taken in yet: a collection and a range of
+    ``date_added``. Within a collection ``date_added`` is unique and assigned under the collection's lock, so the range
+    names exactly the batch's versions, on every database and whatever order concurrent writers commit in."""
+
+    __tablename__ = "intel_index_queue"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("intel_collection.id", ondelete="CASCADE"), index=True)
+    first_added: Mapped[int] = mapped_column(BigInteger)
+    last_added: Mapped[int] = mapped_column(BigInteger)
+
+
 class MarkingDefinition(Base):
     """A marking-definition seen on the wire and what it means to the policy (a partial marking).
 

@@ -114,6 +114,8 @@ def list_objects(
     if not access.can_read:
         raise NotFound(f"no collection {collection!r}")
     query = (query or "").strip()
+    if query:  # the search also looks a value up in the correlation index: bring it up to date first
+        correlation.catch_up(session)
     rows = repo.page_objects(
         session,
         principal,

@@ -1,10 +1,5 @@
 """Correlation of observables across partners' records, and sightings, always within what the reader may read.
 
-Importing this package registers ``service.index_batch`` as an ingest batch hook (``intel.service``), so every
-stored batch is indexed in the same transaction; ``liaison_hub.intel`` imports it, so the hook is always on.
+Ingest queues each stored batch (``intel_index_queue``); ``service.catch_up`` indexes the queue, called by the
+server's ``worker.IndexWorker`` after the commits and by every query of the index first, so answers stay exact.
 """
-
-from liaison_hub.intel.correlation.service import index_batch
-from liaison_hub.intel.ingest import register_batch_hook
-
-register_batch_hook(index_batch)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from liaison_hub.db.bulk import insert_rows
 from liaison_hub.models import Audience, Organisation
-from liaison_hub.models.intel import StixObject
+from liaison_hub.models.intel import IntelIndexQueue, StixObject
 from liaison_hub.models.intel_correlation import IntelObservable, IntelSightingLink
 from liaison_hub.policy import readable
 from liaison_hub.policy.principal import Principal
@@ -56,8 +56,40 @@ def add_sighting_links(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def clear_index(session: Session) -> None:
+    """Empty the index and its queue (a re-index then takes in every stored version)."""
     session.execute(delete(IntelObservable))
     session.execute(delete(IntelSightingLink))
+    session.execute(delete(IntelIndexQueue))
+
+
+@dataclass(frozen=True)
+class PendingBatch:
+    id: int
+    collection_id: int
+    first_added: int
+    last_added: int
+
+
+def pending_batches(session: Session, *, limit: int | None) -> list[PendingBatch]:
+    """Stored batches not yet indexed, oldest first, locked until this transaction ends (on PostgreSQL a concurrent
+    catch-up waits, then finds them gone; SQLite's writers are serialised already)."""
+    q = IntelIndexQueue
+    stmt = select(q.id, q.collection_id, q.first_added, q.last_added).order_by(q.id).limit(limit).with_for_update()
+    return [PendingBatch(*row) for row in session.execute(stmt)]
+
+
+def objects_added_between(session: Session, collection_id: int, first: int, last: int) -> list[ObjectRow]:
+    """Bookkeeping for the index: the stored versions of one batch (never shown to anyone)."""
+    o = StixObject
+    stmt = select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document).where(
+        o.collection_id == collection_id, o.date_added.between(first, last)
+    )
+    return [ObjectRow(*row) for row in session.execute(stmt)]
+
+
+def done_batches(session: Session, ids: Sequence[int]) -> None:
+    if ids:
+        session.execute(delete(IntelIndexQueue).where(IntelIndexQueue.id.in_(list(ids))))
 
 
 def scan_objects(session: Session, *, batch_size: int) -> Iterator[list[ObjectRow]]:

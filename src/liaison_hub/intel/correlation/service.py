@@ -91,9 +91,39 @@ def _sighting_rows(stored: StoredObject) -> list[dict[str, Any]]:
 
 
 def index_batch(session: Session, stored: Sequence[StoredObject]) -> None:
-    """The ingest batch hook: index a stored batch's values and sighting links, one INSERT each, same transaction."""
-    repo.add_observables(session, [row for s in stored for row in _observable_rows(s)])
+    """Index stored versions' values and sighting links: one INSERT each, in the caller's transaction. Values go
+    in in key order, so that a large catch-up writes each page of the value index once."""
+    observables = [row for s in stored for row in _observable_rows(s)]
+    observables.sort(key=lambda row: str(row["value_key"]))
+    repo.add_observables(session, observables)
     repo.add_sighting_links(session, [row for s in stored for row in _sighting_rows(s)])
+
+
+def _stored(row: repo.ObjectRow) -> StoredObject:
+    return StoredObject(
+        row.row_id, row.collection_id, row.stix_id, row.type, row.version, 0, row.audience_id, _loads(row.document)
+    )
+
+
+def catch_up(session: Session, *, max_batches: int | None = None) -> int:
+    """Index the stored batches still queued (``intel_index_queue``), oldest first, in this transaction; the number
+    of versions indexed.
+
+    Ingest only queues a batch, and the server's ``IndexWorker`` drains the queue after the commits, many batches at
+    a time. Every query of the index calls this first, so its answer is exact even right after a write: at worst
+    it indexes what the worker has not reached yet. Versions deleted meanwhile are simply not found.
+    """
+    batches = repo.pending_batches(session, limit=max_batches)
+    if not batches:
+        return 0
+    stored = [
+        _stored(row)
+        for batch in batches
+        for row in repo.objects_added_between(session, batch.collection_id, batch.first_added, batch.last_added)
+    ]
+    index_batch(session, stored)
+    repo.done_batches(session, [batch.id for batch in batches])
+    return len(stored)
 
 
 def reindex(session: Session, actor: Actor, *, batch_size: int = 1000) -> int:
@@ -181,6 +211,7 @@ def search(
     if not values:
         raise InvalidInput(f"{value[:100]!r} is not an IP address, domain, URL, e-mail address or file hash")
     keys = [v.key for v in values]
+    catch_up(session)
     count = repo.count_records(session, principal, keys)
     rows = repo.records_mentioning(session, principal, keys, limit=limit)
     return SearchResult(
@@ -206,6 +237,7 @@ def correlations(
 ) -> ObjectCorrelations:
     """The values an object mentions and, for each, the other readable records that mention it too."""
     collection_id = _visible_object(session, principal, collection, stix_id)
+    catch_up(session)
     values = repo.object_values(session, principal, collection_id=collection_id, stix_id=stix_id)
     found: list[tuple[str, str, list[repo.RecordRow]]] = []
     for kind, value in values[:MAX_VALUES]:
@@ -235,6 +267,7 @@ def sightings(
 ) -> list[SightingRead]:
     """Readable sightings of an object (through ``sighting_of_ref`` or ``observed_data_refs``), newest first."""
     _visible_object(session, principal, collection, stix_id)
+    catch_up(session)
     links = repo.sighting_links(session, principal, stix_id, limit=limit)
     objects = repo.objects_by_row(session, principal, (link.sighting_row_id for link in links))
     seen: set[tuple[int, str]] = set()
