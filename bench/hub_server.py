@@ -7,6 +7,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -174,6 +175,15 @@ def running(env: dict[str, str], tokens: dict[str, str], name: str, log: Path) -
             yield HubServer(admin=endpoint("admin"), reader=endpoint("reader"), memory=memory, base_url=base)
     finally:
         stop(proc)
+
+
+def first_search(hub: HubServer) -> float:
+    """Seconds one correlation search takes (``/api/v1/intel/search``): the first after an ingest completes the
+    index (it indexes whatever the hub's index worker has not reached yet)."""
+    started = time.perf_counter()
+    with httpx.Client(headers=hub.admin.headers, timeout=600) as client:
+        client.get(f"{hub.base_url}/api/v1/intel/search", params={"value": "192.0.2.1"}).raise_for_status()
+    return time.perf_counter() - started
 
 
 def import_args(path: Path) -> list[str]:
