@@ -53,7 +53,7 @@ def _counts(factory: sessionmaker[Session]) -> tuple[int, int]:
 def test_the_worker_drains_the_queue_in_the_background(database: Database) -> None:
     factory = _fill(database)
     assert _counts(factory) == (BATCHES, 0)
-    worker = IndexWorker(factory, every_s=0.02, max_batches=5)
+    worker = IndexWorker(factory, every_s=0.02, quiet_s=0.1, max_batches=5)
     worker.start()
     try:
         deadline = time.monotonic() + 30
@@ -91,3 +91,14 @@ def test_concurrent_catch_ups_index_every_batch_once(database: Database) -> None
     with session_scope(factory) as session:
         found = correlation.search(session, principal(session, "analyst-au"), value="10.9.3.7")
     assert found.count == 1
+
+
+def test_the_worker_waits_while_batches_keep_arriving_unless_the_backlog_is_long(database: Database) -> None:
+    factory = _fill(database)
+    patient = IndexWorker(factory, quiet_s=60, max_backlog=BATCHES)
+    due, seen, since = patient._due((0, None), time.monotonic())  # the queue just grew: writers are busy
+    assert not due
+    assert seen[0] == BATCHES
+    assert not patient._due(seen, since)[0]  # unchanged, but not for 60 s yet
+    assert IndexWorker(factory, quiet_s=0, max_backlog=BATCHES)._due(seen, since)[0]  # quiet long enough
+    assert IndexWorker(factory, quiet_s=60, max_backlog=BATCHES - 1)._due((0, None), time.monotonic())[0]  # too long

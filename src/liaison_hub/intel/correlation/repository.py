@@ -78,6 +78,13 @@ def pending_batches(session: Session, *, limit: int | None) -> list[PendingBatch
     return [PendingBatch(*row) for row in session.execute(stmt)]
 
 
+def queue_state(session: Session) -> tuple[int, int | None]:
+    """How many batches are queued, and the newest one's id (it changes while writers keep queueing)."""
+    q = IntelIndexQueue
+    count, newest = session.execute(select(func.count(), func.max(q.id)).select_from(q)).one()
+    return int(count), None if newest is None else int(newest)
+
+
 def objects_added_between(session: Session, collection_id: int, first: int, last: int) -> list[ObjectRow]:
     """Bookkeeping for the index: the stored versions of one batch (never shown to anyone)."""
     o = StixObject

@@ -38,6 +38,7 @@ from liaison_hub.policy.schemas import MarkingRead, marking_read
 
 DEFAULT_LIMIT = 20
 MAX_VALUES = 200
+CATCH_UP_GROUP = 20  # batches indexed together: one sorted INSERT, their documents in memory at once
 SIGHTING_REFS = (("sighting_of_ref", "sighting_of"), ("observed_data_refs", "observed_data"))
 
 
@@ -114,16 +115,18 @@ def catch_up(session: Session, *, max_batches: int | None = None) -> int:
     it indexes what the worker has not reached yet. Versions deleted meanwhile are simply not found.
     """
     batches = repo.pending_batches(session, limit=max_batches)
-    if not batches:
-        return 0
-    stored = [
-        _stored(row)
-        for batch in batches
-        for row in repo.objects_added_between(session, batch.collection_id, batch.first_added, batch.last_added)
-    ]
-    index_batch(session, stored)
-    repo.done_batches(session, [batch.id for batch in batches])
-    return len(stored)
+    indexed = 0
+    for start in range(0, len(batches), CATCH_UP_GROUP):  # bounded memory: a group of batches' documents at a time
+        group = batches[start : start + CATCH_UP_GROUP]
+        stored = [
+            _stored(row)
+            for batch in group
+            for row in repo.objects_added_between(session, batch.collection_id, batch.first_added, batch.last_added)
+        ]
+        index_batch(session, stored)
+        repo.done_batches(session, [batch.id for batch in group])
+        indexed += len(stored)
+    return indexed
 
 
 def reindex(session: Session, actor: Actor, *, batch_size: int = 1000) -> int:
