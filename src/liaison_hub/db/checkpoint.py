@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from pathlib import Path
 
 from sqlalchemy import Engine
+
+from liaison_hub.runtime import ServerThread
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +25,16 @@ CHECK_EVERY_S = 0.25  # a few TAXII POSTs of 1,000 objects; the few writes of a 
 BACKSTOP_PAGES = 16_000  # 64 MiB of 4 KiB pages
 
 
-class WalCheckpointer:
+class WalCheckpointer(ServerThread):
     """Checkpoints the WAL of one SQLite database file within ``every_s`` of each change to it."""
 
+    name = "sqlite-wal-checkpointer"
+    join_timeout_s = 10.0
+
     def __init__(self, database: Path, *, every_s: float = CHECK_EVERY_S) -> None:
+        super().__init__()
         self.database, self.wal, self.every_s = database, Path(f"{database}-wal"), every_s
         self.checkpoints = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @classmethod
     def for_engine(cls, engine: Engine) -> WalCheckpointer | None:
@@ -41,27 +44,18 @@ class WalCheckpointer:
             return None
         return cls(Path(database))
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="sqlite-wal-checkpointer", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
     def _wal_changed_at(self) -> int:
         try:
             return self.wal.stat().st_mtime_ns
         except FileNotFoundError:
             return 0
 
-    def _run(self) -> None:
+    def run(self) -> None:
         connection = sqlite3.connect(self.database, check_same_thread=False, isolation_level=None)
         try:
             connection.execute("PRAGMA busy_timeout=1000")
             seen = -1  # whatever the WAL holds when the server starts is checkpointed at once
-            while not self._stop.wait(self.every_s):
+            while not self.stopping.wait(self.every_s):
                 changed = self._wal_changed_at()
                 if changed == seen:
                     continue

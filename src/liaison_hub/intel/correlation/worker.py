@@ -11,7 +11,6 @@ up first (``service.catch_up``), so answers are exact whatever the worker has re
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from liaison_hub.db.engine import session_scope
 from liaison_hub.intel.correlation.repository import queue_state
 from liaison_hub.intel.correlation.service import catch_up
+from liaison_hub.runtime import ServerThread
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,10 @@ MAX_BATCHES = 20
 MAX_BACKLOG = 200
 
 
-class IndexWorker:
+class IndexWorker(ServerThread):
     """A daemon thread that indexes queued batches every ``every_s`` seconds until the queue is empty."""
+
+    name = "correlation-index-worker"
 
     def __init__(
         self,
@@ -40,25 +42,15 @@ class IndexWorker:
         max_batches: int = MAX_BATCHES,
         max_backlog: int = MAX_BACKLOG,
     ) -> None:
+        super().__init__()
         self.session_factory, self.every_s, self.quiet_s = session_factory, every_s, quiet_s
         self.max_batches, self.max_backlog = max_batches, max_backlog
         self.indexed = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="correlation-index-worker", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
 
     def drain(self) -> int:
         """Index everything queued, a transaction per ``max_batches`` batches; the versions indexed."""
         total = 0
-        while not self._stop.is_set():
+        while not self.stopping.is_set():
             with session_scope(self.session_factory) as session:
                 done = catch_up(session, max_batches=self.max_batches)
             if not done:
@@ -77,10 +69,10 @@ class IndexWorker:
         due = backlog > 0 and (backlog > self.max_backlog or time.monotonic() - since >= self.quiet_s)
         return due, now, since
 
-    def _run(self) -> None:
+    def run(self) -> None:
         seen: tuple[int, int | None] = (0, None)
         since = time.monotonic()
-        while not self._stop.wait(self.every_s):
+        while not self.stopping.wait(self.every_s):
             try:
                 due, seen, since = self._due(seen, since)
                 if due:
