@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
+from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.directory import repository as repo
 from liaison_hub.directory import service
 from liaison_hub.directory.auth import principal_for
 from liaison_hub.directory.schemas import OrganisationCreate, TokenCreate, UserCreate
+from liaison_hub.intel import service as intel
+from liaison_hub.intel.schemas import CollectionCreate
 from liaison_hub.models import Organisation, User
 from liaison_hub.policy.levels import parse_classification
-from liaison_hub.policy.principal import Principal, Role, Scope
-from tests.conftest import SYSTEM_ACTOR, TEST_SECRET
+from liaison_hub.policy.principal import Actor, Principal, Role, Scope
+from tests.conftest import SYSTEM_ACTOR, TEST_SECRET, Database
 
 
 def make_token(session: Session, username: str, *scopes: Scope, expires_in_days: int | None = 30) -> str:
@@ -65,3 +69,15 @@ def organisation_id(session: Session, short_name: str) -> int:
     org = repo.get_organisation(session, short_name)
     assert org is not None
     return org.id
+
+
+def threaded_collection(database: Database, title: str) -> tuple[Engine, sessionmaker[Session], str]:
+    """An engine and session factory of their own on the test database (for tests whose threads each open
+    sessions, as server processes would) and a new empty collection made by the admin; its TAXII id."""
+    engine = create_db_engine(database.url)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        admin = Actor(principal(session, "admin"), "test")
+        data = CollectionCreate(title=title, with_definitions=False)
+        collection = intel.create_collection(session, admin, data=data, accreditation=parse_classification("NS"))
+    return engine, factory, collection.taxii_id

@@ -9,13 +9,13 @@ import time
 
 from sqlalchemy import func, select
 
-from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
+from liaison_hub.db.engine import session_scope
 from liaison_hub.intel import service
-from liaison_hub.intel.schemas import CollectionCreate, ObjectFilters, PageRequest
+from liaison_hub.intel.schemas import ObjectFilters, PageRequest
 from liaison_hub.models.intel import StixObject
 from liaison_hub.policy.principal import Actor
 from tests.conftest import Database
-from tests.factories import principal
+from tests.factories import principal, threaded_collection
 from tests.intel.stixgen import indicator, tlp
 from tests.taxii.conftest import NS
 
@@ -23,13 +23,7 @@ WRITERS, ROUNDS, PER_ROUND = 4, 5, 20
 
 
 def test_concurrent_writers_and_an_added_after_poller(database: Database) -> None:
-    engine = create_db_engine(database.url)
-    factory = make_session_factory(engine)
-    with session_scope(factory) as session:
-        admin = Actor(principal(session, "admin"), "test")
-        collection = service.create_collection(
-            session, admin, data=CollectionCreate(title="busy", with_definitions=False), accreditation=NS
-        ).taxii_id
+    engine, factory, collection = threaded_collection(database, "busy")
     written: list[str] = []
     errors: list[BaseException] = []
     done = threading.Event()

@@ -9,16 +9,15 @@ import time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
+from liaison_hub.db.engine import session_scope
 from liaison_hub.intel import service as intel
 from liaison_hub.intel.correlation import service as correlation
 from liaison_hub.intel.correlation.worker import IndexWorker
-from liaison_hub.intel.schemas import CollectionCreate
 from liaison_hub.models.intel import IntelIndexQueue
 from liaison_hub.models.intel_correlation import IntelObservable
 from liaison_hub.policy.principal import Actor
 from tests.conftest import Database
-from tests.factories import principal
+from tests.factories import principal, threaded_collection
 from tests.intel.stixgen import indicator, tlp
 from tests.taxii.conftest import NS
 
@@ -27,13 +26,8 @@ BATCHES, PER_BATCH = 12, 25
 
 def _fill(database: Database) -> sessionmaker[Session]:
     """A collection with BATCHES stored, queued batches of PER_BATCH indicators with one address each."""
-    engine = create_db_engine(database.url)
-    factory = make_session_factory(engine)
+    _, factory, collection = threaded_collection(database, "queued")
     with session_scope(factory) as session:
-        admin = Actor(principal(session, "admin"), "test")
-        collection = intel.create_collection(
-            session, admin, data=CollectionCreate(title="queued", with_definitions=False), accreditation=NS
-        ).taxii_id
         analyst = Actor(principal(session, "analyst-jp"), "test")
         for b in range(BATCHES):
             objects = [indicator(f"10.9.{b}.{i}", markings=(tlp("green"),)) for i in range(PER_BATCH)]

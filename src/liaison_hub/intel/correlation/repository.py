@@ -70,6 +70,12 @@ class PendingBatch:
     last_added: int
 
 
+def _object_rows() -> AnySelect:
+    """The columns of an ``ObjectRow``, in its order."""
+    o = StixObject
+    return select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document)
+
+
 def pending_batches(session: Session, *, limit: int | None) -> list[PendingBatch]:
     """Stored batches not yet indexed, oldest first, locked until this transaction ends (on PostgreSQL a concurrent
     catch-up waits, then finds them gone; SQLite's writers are serialised already)."""
@@ -88,9 +94,7 @@ def queue_state(session: Session) -> tuple[int, int | None]:
 def objects_added_between(session: Session, collection_id: int, first: int, last: int) -> list[ObjectRow]:
     """Bookkeeping for the index: the stored versions of one batch (never shown to anyone)."""
     o = StixObject
-    stmt = select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document).where(
-        o.collection_id == collection_id, o.date_added.between(first, last)
-    )
+    stmt = _object_rows().where(o.collection_id == collection_id, o.date_added.between(first, last))
     return [ObjectRow(*row) for row in session.execute(stmt)]
 
 
@@ -104,7 +108,7 @@ def scan_objects(session: Session, *, batch_size: int) -> Iterator[list[ObjectRo
     o = StixObject
     after = 0
     while True:
-        stmt: AnySelect = select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document)
+        stmt = _object_rows()
         rows = [ObjectRow(*r) for r in session.execute(stmt.where(o.id > after).order_by(o.id).limit(batch_size))]
         if not rows:
             return
@@ -149,7 +153,7 @@ def objects_by_row(session: Session, principal: Principal, row_ids: Iterable[int
     if not ids:
         return {}
     o = StixObject
-    stmt: AnySelect = select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document)
+    stmt = _object_rows()
     return {r[0]: ObjectRow(*r) for r in session.execute(readable(stmt.where(o.id.in_(ids)), principal, o))}
 
 
@@ -159,7 +163,7 @@ def newest_readable(session: Session, principal: Principal, stix_ids: Iterable[s
     if not ids:
         return {}
     o = StixObject
-    stmt: AnySelect = select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document)
+    stmt = _object_rows()
     found: dict[str, ObjectRow] = {}
     for r in session.execute(readable(stmt.where(o.stix_id.in_(ids)), principal, o).order_by(o.version, o.id)):
         found[r[2]] = ObjectRow(*r)

@@ -101,6 +101,7 @@ def index_batch(session: Session, stored: Sequence[StoredObject]) -> None:
 
 
 def _stored(row: repo.ObjectRow) -> StoredObject:
+    """A stored version read back for the index (its ``date_added`` is not needed there)."""
     return StoredObject(
         row.row_id, row.collection_id, row.stix_id, row.type, row.version, 0, row.audience_id, _loads(row.document)
     )
@@ -136,10 +137,7 @@ def reindex(session: Session, actor: Actor, *, batch_size: int = 1000) -> int:
     repo.clear_index(session)
     total = 0
     for rows in repo.scan_objects(session, batch_size=batch_size):
-        batch = [
-            StoredObject(r.row_id, r.collection_id, r.stix_id, r.type, r.version, 0, r.audience_id, _loads(r.document))
-            for r in rows
-        ]
+        batch = [_stored(r) for r in rows]
         index_batch(session, batch)
         total += len(batch)
     record(
