@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import threading
 
+YOUNG_GC_THRESHOLD = 50_000
+
 
 def settle_heap() -> None:
     """Collect once, then move every object alive now (the built application: routes, models, mappers, compiled
@@ -14,9 +16,14 @@ def settle_heap() -> None:
     full collection used to walk the whole application as well. Measured on a 20,000-object TAXII ingest, freezing
     cut the server's CPU per object by about 12%. Objects frozen here are still freed by reference counting; only
     cycles among them would outlive the process, and the application's own objects live as long as it does.
+
+    The youngest generation is then collected after 50,000 net allocations instead of 700: an envelope's objects are
+    freed by reference counting when its request ends, and collecting while they were alive only promoted them to
+    older generations, to be walked again (about 2% of the server's CPU per object on a TAXII ingest).
     """
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG_GC_THRESHOLD)
 
 
 class ServerThread:

@@ -56,8 +56,16 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     """Insert many rows that all have the same keys, in the transaction of ``session``."""
     if not rows:
         return
+    columns, values = _columns_and_values(session.connection(), table, rows)
+    insert_values(session, table, columns, values)
+
+
+def insert_values(session: Session, table: Table, columns: Sequence[str], values: Sequence[Sequence[Any]]) -> None:
+    """Insert rows given as value tuples in the order of ``columns``, ready for the driver (no bind processors run:
+    str, int, bool, None)."""
+    if not values:
+        return
     connection = session.connection()
-    columns, values = _columns_and_values(connection, table, rows)
     quote = connection.dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
     if connection.dialect.name == "postgresql":
@@ -69,4 +77,4 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         return
     marks = ", ".join("?" * len(columns))
     # Names come from the model, values are bound; the engine's NUL check sees every row.
-    connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", values)  # noqa: S608
+    connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", list(values))  # noqa: S608

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +30,7 @@ from liaison_hub.policy.marking import Marking
 from liaison_hub.policy.principal import Actor
 
 BATCH_SIZE = 1000
+_ONLY_VERSION = (True, True, False)  # is_latest, is_first, multi_audience of an object's one and only version
 BatchHook = Callable[[Session, Sequence[StoredObject]], None]
 _HOOKS: list[BatchHook] = []
 CONFLICT = (
@@ -50,9 +50,8 @@ def unregister_batch_hook(hook: BatchHook) -> None:
         _HOOKS.remove(hook)
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A valid object ready to store."""
+class Prepared(NamedTuple):
+    """A valid object ready to store (a named tuple: an envelope makes a thousand of these per request)."""
 
     obj: dict[str, Any]
     stix_id: str
@@ -112,6 +111,7 @@ class Ingest:
         max_failures: int | None = None,
     ) -> None:
         self.session, self.actor, self.collection = session, actor, collection
+        self.collection_id = collection.id
         self.accreditation, self.owner, self.keep_successes = accreditation, owner_organisation_id, keep_successes
         self.system = actor.principal.kind == "system"
         self.max_failures = max_failures
@@ -122,13 +122,13 @@ class Ingest:
         self.marked: dict[tuple[str, ...], int | str] = {}
         self.organisations: dict[str, int] = {}
         self.result = IngestResult()
-        self.last_added = repo.lock_collection(session, collection.id)
+        self.last_added = repo.lock_collection(session, self.collection_id)
 
     def run(self, objects: Iterable[object], batch_size: int = BATCH_SIZE) -> IngestResult:
         for batch in _batches(objects, batch_size):
             self.result.total += len(batch)
             self._batch(batch)
-        repo.set_last_added(self.session, self.collection.id, self.last_added)
+        repo.set_last_added(self.session, self.collection_id, self.last_added)
         return self.result
 
     def _refuse(self, obj: object, message: str) -> None:
@@ -155,8 +155,9 @@ class Ingest:
             else:
                 self._refuse(obj, problem)
         valid = self._learn_definitions(valid)
-        self._load_definitions({ref for obj in valid for ref in marking_refs(obj)})
-        prepared = [p for obj in valid if (p := self._prepare(obj)) is not None]
+        refs = [marking_refs(obj) for obj in valid]
+        self._load_definitions(set().union(*refs))
+        prepared = [p for obj, marks in zip(valid, refs, strict=True) if (p := self._prepare(obj, marks)) is not None]
         self._store(prepared)
 
     def _load_definitions(self, refs: set[str]) -> None:
@@ -199,8 +200,7 @@ class Ingest:
         repo.add_definitions(self.session, rows)
         return kept
 
-    def _prepare(self, obj: dict[str, Any]) -> Prepared | None:
-        refs = marking_refs(obj)
+    def _prepare(self, obj: dict[str, Any], refs: tuple[str, ...]) -> Prepared | None:
         audience = self.marked.get(refs)
         if audience is None:
             unknown = [ref for ref in refs if ref not in self.definitions]
@@ -254,54 +254,63 @@ class Ingest:
         fresh = self._without_repeats(prepared)
         if not fresh:
             return
-        existing = repo.existing_versions(self.session, self.collection.id, {p.stix_id for p in fresh})
+        existing = repo.existing_versions(self.session, self.collection_id, {p.stix_id for p in fresh})
         to_insert = self._without_stored(fresh, existing)
+        if not to_insert:
+            return
         now = micros_of(utcnow())
-        rows = []
-        for p in to_insert:
-            self.last_added = max(now, self.last_added + 1)
-            rows.append(self._row(p, self.last_added))
-        changes = self._set_flags(rows, existing)
+        first_added = max(now, self.last_added + 1)
+        added = range(first_added, first_added + len(to_insert))
+        self.last_added = added[-1]
+        flags, changes = self._set_flags(to_insert, existing)
+        rows = [self._row(p, date_added, flag) for p, date_added, flag in zip(to_insert, added, flags, strict=True)]
         repo.insert_objects(self.session, rows)
         repo.update_flags(self.session, changes)
-        if rows:  # the correlation index takes the batch in after the commit (intel.correlation.catch_up)
-            repo.enqueue_for_index(self.session, self.collection.id, rows[0]["date_added"], rows[-1]["date_added"])
-        for p in to_insert:
-            self._succeed(p.obj, duplicate=False)
-        self._run_hooks(to_insert, rows)
+        # The correlation index takes the batch in after the commit (intel.correlation.catch_up).
+        repo.enqueue_for_index(self.session, self.collection_id, added[0], added[-1])
+        self.result.stored += len(to_insert)
+        if self.keep_successes:
+            self.result.successes += [ObjectOutcome(p.stix_id, _as_sent_version(p.obj)) for p in to_insert]
+        self._run_hooks(to_insert, added)
 
     @staticmethod
-    def _set_flags(rows: list[dict[str, Any]], existing: list[repo.VersionRow]) -> list[dict[str, Any]]:
-        """Latest/first/multi-audience flags for new rows; the changes they make to stored rows. A new object with
-        one version (the bulk case) is simply latest and first; only the others are grouped."""
-        counts = Counter(row["stix_id"] for row in rows)
+    def _set_flags(
+        fresh: list[Prepared], existing: list[repo.VersionRow]
+    ) -> tuple[list[tuple[bool, bool, bool]], list[dict[str, Any]]]:
+        """Latest/first/multi-audience flags for the new versions; the changes they make to stored rows. A new object
+        with one version (the bulk case) is simply latest and first; only the others are grouped."""
+        counts = Counter(p.stix_id for p in fresh)
         known = {e[1] for e in existing}
         involved = {stix_id for stix_id, n in counts.items() if n > 1 or stix_id in known}
+        if not involved:
+            return [_ONLY_VERSION] * len(fresh), []
         flags = version_flags(
             [(e[1], e[2], e[3]) for e in existing]
-            + [(r["stix_id"], r["version"], r["audience_id"]) for r in rows if r["stix_id"] in involved]
+            + [(p.stix_id, p.version, p.audience_id) for p in fresh if p.stix_id in involved]
         )
-        for row in rows:
-            key = (row["stix_id"], row["version"], row["audience_id"])
-            row["is_latest"], row["is_first"], row["multi_audience"] = flags.get(key, (True, True, False))
-        return [
+        new = [flags.get((p.stix_id, p.version, p.audience_id), _ONLY_VERSION) for p in fresh]
+        changes = [
             {"id": e[0], "is_latest": f[0], "is_first": f[1], "multi_audience": f[2]}
             for e in existing
             if (f := flags[(e[1], e[2], e[3])]) != (e[5], e[6], e[7])
         ]
+        return new, changes
 
-    def _row(self, p: Prepared, date_added: int) -> dict[str, Any]:
-        return {
-            "collection_id": self.collection.id,
-            "stix_id": p.stix_id,
-            "type": p.type,
-            "spec_version": str(p.obj.get("spec_version", "2.1")),
-            "version": p.version,
-            "date_added": date_added,
-            "digest": p.digest,
-            "document": document_of(p.obj),
-            "audience_id": p.audience_id,
-        }
+    def _row(self, p: Prepared, date_added: int, flags: tuple[bool, bool, bool]) -> tuple[Any, ...]:
+        """A new version as a row of ``repo.STORED_COLUMNS``."""
+        spec_version = p.obj.get("spec_version", "2.1")
+        return (
+            self.collection_id,
+            p.stix_id,
+            p.type,
+            spec_version if spec_version.__class__ is str else str(spec_version),
+            p.version,
+            date_added,
+            p.digest,
+            document_of(p.obj),
+            p.audience_id,
+            *flags,
+        )
 
     def _without_repeats(self, prepared: list[Prepared]) -> list[Prepared]:
         """The same version twice in one batch: identical is a duplicate, different content is refused."""
@@ -339,18 +348,15 @@ class Ingest:
                 to_insert.append(p)
         return to_insert
 
-    def _run_hooks(self, stored: list[Prepared], rows: list[dict[str, Any]]) -> None:
-        if not _HOOKS or not stored:
+    def _run_hooks(self, stored: list[Prepared], added: range) -> None:
+        if not _HOOKS:
             return
-        by_added = repo.row_ids_by_added(
-            self.session, self.collection.id, rows[0]["date_added"], rows[-1]["date_added"]
-        )
-        row_ids = [by_added[row["date_added"]] for row in rows]
+        by_added = repo.row_ids_by_added(self.session, self.collection_id, added[0], added[-1])
         batch = [
             StoredObject(
-                row_id, self.collection.id, p.stix_id, p.type, p.version, row["date_added"], p.audience_id, p.obj
+                by_added[date_added], self.collection_id, p.stix_id, p.type, p.version, date_added, p.audience_id, p.obj
             )
-            for p, row, row_id in zip(stored, rows, row_ids, strict=True)
+            for p, date_added in zip(stored, added, strict=True)
         ]
         for hook in list(_HOOKS):
             hook(self.session, batch)

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from liaison_hub.db.bulk import insert_rows
+from liaison_hub.db.bulk import insert_values
 from liaison_hub.intel.schemas import ObjectFilters, PageRequest, StoredRow
 from liaison_hub.models import Audience
 from liaison_hub.models.intel import IngestStatus, IntelCollection, IntelIndexQueue, MarkingDefinition, StixObject
@@ -94,10 +94,28 @@ def readable_row_ids(session: Session, principal: Principal, row_ids: Iterable[i
     return set(session.scalars(readable(select(StixObject.id).where(StixObject.id.in_(wanted)), principal)))
 
 
-def insert_objects(session: Session, rows: list[dict[str, Any]]) -> None:
-    """One batched INSERT (executemany through Core: no ORM bookkeeping, no RETURNING) of new versions."""
+STORED_COLUMNS = (
+    "collection_id",
+    "stix_id",
+    "type",
+    "spec_version",
+    "version",
+    "date_added",
+    "digest",
+    "document",
+    "audience_id",
+    "is_latest",
+    "is_first",
+    "multi_audience",
+)
+"""The columns of a new version as ingest builds it, in order (the row id is assigned by the database)."""
+
+
+def insert_objects(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    """One batched INSERT of new versions, each a tuple of ``STORED_COLUMNS`` (COPY on PostgreSQL, executemany on
+    SQLite: no ORM bookkeeping, no RETURNING)."""
     if rows:
-        insert_rows(session, cast(Table, StixObject.__table__), rows)
+        insert_values(session, cast(Table, StixObject.__table__), STORED_COLUMNS, rows)
 
 
 _ENQUEUE = insert(IntelIndexQueue)

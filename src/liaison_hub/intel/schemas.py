@@ -155,8 +155,7 @@ class DocumentPage:
         return [DocumentRow(*row) for row in zip(*self.columns, strict=True)]
 
 
-@dataclass(frozen=True)
-class ObjectOutcome:
+class ObjectOutcome(NamedTuple):
     """One object of an ingest: its id and version as sent, and why it was refused (None when it succeeded)."""
 
     id: str

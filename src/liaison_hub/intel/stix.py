@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import orjson
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # RFC 3339 in UTC with "Z" and up to microseconds: what the store can represent exactly.
-_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z")
 MEDIA_TYPE_STIX = "application/stix+json;version=2.1"
 
 
@@ -29,19 +29,29 @@ def parse_micros(text: object) -> int:
 
 @lru_cache(maxsize=65536)
 def _parse_micros(text: str) -> int:
-    """Cached: bulk data repeats timestamps (created = modified = valid_from, one release date for many objects)."""
-    match = _TIMESTAMP.fullmatch(text)
-    if match is None:
+    """Cached: bulk data repeats timestamps (created = modified = valid_from, one release date for many objects).
+    The date goes through ``datetime.date`` (calendar rules) once per day; the time of day is plain arithmetic."""
+    if _TIMESTAMP.fullmatch(text) is None:
         raise BadTimestamp(f"{text!r} is not a timestamp of the form YYYY-MM-DDTHH:MM:SS[.ffffff]Z")
-    year, month, day, hour, minute, second, fraction = match.groups()
     try:
-        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), tzinfo=UTC)
+        day = _day_start(text[:10])
     except ValueError as exc:
         raise BadTimestamp(f"{text!r} is not a valid timestamp: {exc}") from None
-    micros = int((fraction or "").ljust(6, "0"))
-    return (moment - EPOCH) // _ONE_MICRO + micros
+    hour, minute, second = int(text[11:13]), int(text[14:16]), int(text[17:19])
+    if hour > 23 or minute > 59 or second > 59:
+        field, top = ("hour", 23) if hour > 23 else ("minute", 59) if minute > 59 else ("second", 59)
+        raise BadTimestamp(f"{text!r} is not a valid timestamp: {field} must be in 0..{top}")
+    fraction = text[20:-1]
+    return day + ((hour * 60 + minute) * 60 + second) * 1_000_000 + (int(fraction.ljust(6, "0")) if fraction else 0)
 
 
+@lru_cache(maxsize=4096)
+def _day_start(day: str) -> int:
+    """Microseconds from the epoch to the start of a day ``YYYY-MM-DD`` (ValueError for a day that does not exist)."""
+    return (date(int(day[:4]), int(day[5:7]), int(day[8:])).toordinal() - _EPOCH_ORDINAL) * 86_400_000_000
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE_MICRO = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - EPOCH
 
 

@@ -13,6 +13,7 @@ import copy
 import re
 import uuid
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import stix2
@@ -34,10 +35,38 @@ Check = Callable[[Any], bool]
 
 def _id_ok(value: object, type_name: str | None = None) -> bool:
     """An identifier ``type--uuid`` with an RFC 4122 UUID (STIX 2.1 section 2.9), lower case as stix2 writes it."""
-    if not isinstance(value, str) or "--" not in value:
+    if not isinstance(value, str):
         return False
-    prefix, _, rest = value.partition("--")
-    return (type_name is None or prefix == type_name) and _UUID.fullmatch(rest) is not None
+    cut = value.find("--")
+    if cut < 0 or (type_name is not None and (cut != len(type_name) or not value.startswith(type_name))):
+        return False
+    return _UUID.fullmatch(value, cut + 2) is not None
+
+
+@lru_cache(maxsize=4096)
+def _marking_id_ok(value: str) -> bool:
+    """A strict marking-definition identifier; cached, since a feed carries a handful of markings on every object."""
+    return _id_ok(value, "marking-definition")
+
+
+@lru_cache(maxsize=4096)
+def _marking_ref_ok(value: str) -> bool:
+    return _MARKING_REF.fullmatch(value) is not None
+
+
+@lru_cache(maxsize=4096)
+def _required_timestamps(type_name: str) -> tuple[str, ...] | None:
+    """The timestamps an object of this type must carry; None when the type name itself is not allowed (STIX 2.1
+    section 3.1). Cached: a feed has a handful of types."""
+    if not _TYPE.fullmatch(type_name) or "--" in type_name:
+        return None
+    if type_name in SCO_TYPES:
+        return ()
+    if type_name == "marking-definition":
+        return ("created",)
+    if type_name in KNOWN_OBJECT_TYPES or type_name.startswith("x-"):
+        return ("created", "modified")
+    return ()
 
 
 def hub_rule_error(obj: object) -> str | None:
@@ -45,13 +74,15 @@ def hub_rule_error(obj: object) -> str | None:
     if not isinstance(obj, dict):
         return "not a JSON object"
     type_name = obj.get("type")
-    if not isinstance(type_name, str) or not _TYPE.fullmatch(type_name) or "--" in type_name:
+    required = _required_timestamps(type_name) if isinstance(type_name, str) else None
+    if required is None:
         return "'type' must be 3-250 characters of a-z, 0-9 and '-', starting with a letter"
+    assert isinstance(type_name, str)
     if not isinstance(obj.get("id"), str) or not _id_ok_loose(obj["id"], type_name):
         return f"'id' must be '{type_name}--' followed by an RFC 4122 UUID"
     if obj.get("spec_version", None if type_name in SCO_TYPES else "missing") not in (None, "2.1"):
         return "'spec_version' must be '2.1' (this hub stores STIX 2.1 only)"
-    for key in _required_timestamps(type_name):
+    for key in required:
         if key not in obj:
             return f"'{key}' is required (STIX 2.1 section 3.2)"
     for key in ("created", "modified"):
@@ -64,33 +95,26 @@ def hub_rule_error(obj: object) -> str | None:
 
 
 def _id_ok_loose(value: str, type_name: str) -> bool:
-    prefix, _, rest = value.partition("--")
-    if prefix == type_name and _UUID.fullmatch(rest):
+    if _id_ok(value, type_name):
         return True
+    prefix, _, rest = value.partition("--")
     try:
         return prefix == type_name and uuid.UUID(rest).variant == uuid.RFC_4122 and len(rest) == 36
     except ValueError:
         return False
 
 
-def _required_timestamps(type_name: str) -> tuple[str, ...]:
-    if type_name in SCO_TYPES:
-        return ()
-    if type_name == "marking-definition":
-        return ("created",)
-    if type_name in KNOWN_OBJECT_TYPES or type_name.startswith("x-"):
-        return ("created", "modified")
-    return ()
-
-
 def _marking_refs_error(obj: Mapping[str, Any]) -> str | None:
     refs = obj.get("object_marking_refs", [])
-    if not isinstance(refs, list) or not all(isinstance(r, str) and _MARKING_REF.fullmatch(r) for r in refs):
+    if not isinstance(refs, list) or not all(isinstance(r, str) and _marking_ref_ok(r) for r in refs):
         return "'object_marking_refs' must be a list of marking-definition identifiers"
     granular = obj.get("granular_markings", [])
-    if not isinstance(granular, list) or not all(
-        isinstance(g, dict) and (g.get("marking_ref") is None or _MARKING_REF.fullmatch(str(g["marking_ref"])))
-        for g in granular
+    if granular != [] and (
+        not isinstance(granular, list)
+        or not all(
+            isinstance(g, dict) and (g.get("marking_ref") is None or _MARKING_REF.fullmatch(str(g["marking_ref"])))
+            for g in granular
+        )
     ):
         return "'granular_markings' must be a list of objects whose 'marking_ref' is a marking-definition identifier"
     return None
@@ -130,18 +154,22 @@ def _is_confidence(value: object) -> bool:
 
 
 def _ref_to(*types: str) -> Check:
-    return lambda value: isinstance(value, str) and value.split("--", 1)[0] in types and _id_ok(value)
+    return lambda value: isinstance(value, str) and value[: value.find("--")] in types and _id_ok(value)
 
 
 def _ref_not_to(*types: str) -> Check:
     def check(value: object) -> bool:
-        return isinstance(value, str) and _id_ok(value) and value.split("--", 1)[0] not in types
+        return isinstance(value, str) and _id_ok(value) and value[: value.find("--")] not in types
 
     return check
 
 
-def _list_of(check: Check) -> Check:
-    return lambda value: isinstance(value, list) and len(value) > 0 and all(check(item) for item in value)
+def _marking_refs_ok(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(isinstance(item, str) and _marking_id_ok(item) for item in value)
+    )
 
 
 _COMMON: dict[str, Check] = {
@@ -155,13 +183,13 @@ _COMMON: dict[str, Check] = {
     "labels": _is_str_list,
     "confidence": _is_confidence,
     "lang": _is_str,
-    "object_marking_refs": _list_of(_ref_to("marking-definition")),
+    "object_marking_refs": _marking_refs_ok,
 }
 _SCO_COMMON: dict[str, Check] = {
     "type": _is_str,
     "spec_version": lambda v: v == "2.1",
     "id": _id_ok,
-    "object_marking_refs": _list_of(_ref_to("marking-definition")),
+    "object_marking_refs": _marking_refs_ok,
     "defanged": _is_bool,
 }
 _NAMED = {"name": _is_str, "description": _is_str, "aliases": _is_str_list}
