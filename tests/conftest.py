@@ -92,6 +92,8 @@ class Database:
             "data_dir": tmp_path,
             "secret_key": TEST_SECRET,
             "accreditation": "NS",
+            # A thread starts at once: the index worker's own process is tested in tests/intel_extras.
+            "index_worker": "thread",
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,10 @@ class Settings(BaseSettings):
     taxii_max_page_size: int = Field(default=5000, ge=1, description="Largest TAXII page, whatever limit is asked.")
     correlation_limit: int = Field(
         default=20, ge=1, description="Values in more readable records than this stop correlating for that reader."
+    )
+    index_worker: Literal["process", "thread"] = Field(
+        default="process",
+        description="Run the correlation index worker as a process of its own (another core) or as a server thread.",
     )
 
     @field_validator("accreditation")

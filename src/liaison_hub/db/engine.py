@@ -49,9 +49,21 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_db_engine(url: str, *, echo: bool = False, sqlite_autocheckpoint: int | None = None) -> Engine:
+def _sqlite_begin_read(conn: Any) -> None:
+    # A read transaction: a WAL snapshot that neither waits for nor blocks the writers.
+    conn.exec_driver_sql("BEGIN")
+
+
+def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
+def create_db_engine(
+    url: str, *, echo: bool = False, sqlite_autocheckpoint: int | None = None, read_only: bool = False
+) -> Engine:
     """Create an engine for a SQLite file or a PostgreSQL server; ``sqlite_autocheckpoint`` sets the WAL pages
-    after which a commit checkpoints (SQLite's default, 1,000, when None)."""
+    after which a commit checkpoints (SQLite's default, 1,000, when None). A ``read_only`` engine's SQLite
+    transactions take no write lock and refuse to write."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -63,7 +75,9 @@ def create_db_engine(url: str, *, echo: bool = False, sqlite_autocheckpoint: int
         def _no_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None
 
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        if read_only:
+            event.listen(engine, "connect", _sqlite_query_only)
+        event.listen(engine, "begin", _sqlite_begin_read if read_only else _sqlite_begin_immediate)
         event.listen(engine, "before_cursor_execute", _refuse_nul_text)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
@@ -78,6 +92,7 @@ def create_db_engine(url: str, *, echo: bool = False, sqlite_autocheckpoint: int
         json_serializer=_json_text,
         pool_pre_ping=True,
         connect_args={"options": "-c jit=off", "prepare_threshold": None},
+        execution_options={"postgresql_readonly": True} if read_only else {},
     )
     event.listen(engine, "before_cursor_execute", _refuse_nul_text)
     return engine

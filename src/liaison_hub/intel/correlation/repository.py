@@ -76,12 +76,21 @@ def _object_rows() -> AnySelect:
     return select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document)
 
 
-def pending_batches(session: Session, *, limit: int | None) -> list[PendingBatch]:
-    """Stored batches not yet indexed, oldest first, locked until this transaction ends (on PostgreSQL a concurrent
-    catch-up waits, then finds them gone; SQLite's writers are serialised already)."""
+def queued_batches(session: Session, *, after: int = 0, limit: int | None = None) -> list[PendingBatch]:
+    """Stored batches not yet indexed, oldest first from queue id ``after`` (not locked: a catch-up reads them, then
+    takes the ones still queued with ``lock_queued``)."""
     q = IntelIndexQueue
-    stmt = select(q.id, q.collection_id, q.first_added, q.last_added).order_by(q.id).limit(limit).with_for_update()
+    stmt = select(q.id, q.collection_id, q.first_added, q.last_added).where(q.id > after).order_by(q.id).limit(limit)
     return [PendingBatch(*row) for row in session.execute(stmt)]
+
+
+def lock_queued(session: Session, ids: Sequence[int]) -> set[int]:
+    """Which of these queue entries are still there, locked until this transaction ends (on PostgreSQL a concurrent
+    catch-up waits, then finds them gone; SQLite's writers are serialised already)."""
+    if not ids:
+        return set()
+    q = IntelIndexQueue
+    return set(session.scalars(select(q.id).where(q.id.in_(list(ids))).with_for_update()))
 
 
 def queue_state(session: Session) -> tuple[int, int | None]:
@@ -98,9 +107,17 @@ def objects_added_between(session: Session, collection_id: int, first: int, last
     return [ObjectRow(*row) for row in session.execute(stmt)]
 
 
-def done_batches(session: Session, ids: Sequence[int]) -> None:
-    if ids:
-        session.execute(delete(IntelIndexQueue).where(IntelIndexQueue.id.in_(list(ids))))
+def audiences_added_between(session: Session, collection_id: int, first: int, last: int) -> dict[int, int]:
+    """Bookkeeping for the index: row id -> audience of the versions of one batch still stored."""
+    o = StixObject
+    stmt = select(o.id, o.audience_id).where(o.collection_id == collection_id, o.date_added.between(first, last))
+    return {int(row_id): int(audience_id) for row_id, audience_id in session.execute(stmt)}
+
+
+def done_batches(session: Session, ids: Iterable[int]) -> None:
+    wanted = list(ids)
+    if wanted:
+        session.execute(delete(IntelIndexQueue).where(IntelIndexQueue.id.in_(wanted)))
 
 
 def scan_objects(session: Session, *, batch_size: int) -> Iterator[list[ObjectRow]]:

@@ -11,6 +11,7 @@ for the same value, and that difference reveals nothing that their own lists do 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -91,13 +92,19 @@ def _sighting_rows(stored: StoredObject) -> list[dict[str, Any]]:
     return rows
 
 
-def index_batch(session: Session, stored: Sequence[StoredObject]) -> None:
-    """Index stored versions' values and sighting links: one INSERT each, in the caller's transaction. Values go
-    in in key order, so that a large catch-up writes each page of the value index once."""
+def _index_rows(stored: Sequence[StoredObject]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The value rows, in key order (so that a large catch-up writes each page of the value index once), and the
+    sighting links of stored versions."""
     observables = [row for s in stored for row in _observable_rows(s)]
     observables.sort(key=lambda row: str(row["value_key"]))
+    return observables, [row for s in stored for row in _sighting_rows(s)]
+
+
+def index_batch(session: Session, stored: Sequence[StoredObject]) -> None:
+    """Index stored versions' values and sighting links: one INSERT each, in the caller's transaction."""
+    observables, sightings = _index_rows(stored)
     repo.add_observables(session, observables)
-    repo.add_sighting_links(session, [row for s in stored for row in _sighting_rows(s)])
+    repo.add_sighting_links(session, sightings)
 
 
 def _stored(row: repo.ObjectRow) -> StoredObject:
@@ -107,26 +114,75 @@ def _stored(row: repo.ObjectRow) -> StoredObject:
     )
 
 
+@dataclass(frozen=True)
+class CatchUpPlan:
+    """The index rows of some queued batches, read and extracted without the write lock (``plan_catch_up``), to be
+    written by ``apply_catch_up`` for the batches still queued then."""
+
+    batches: list[repo.PendingBatch]
+    observables: list[dict[str, Any]]
+    sightings: list[dict[str, Any]]
+
+    @property
+    def last_queue_id(self) -> int:
+        return self.batches[-1].id if self.batches else 0
+
+
+def plan_catch_up(session: Session, *, max_batches: int, after: int = 0) -> CatchUpPlan:
+    """Read up to ``max_batches`` queued batches (queue ids above ``after``) and extract their index rows. Reads only:
+    on SQLite the index worker runs this in a read transaction, next to the writers."""
+    batches = repo.queued_batches(session, after=after, limit=max_batches)
+    stored = [
+        _stored(row)
+        for batch in batches
+        for row in repo.objects_added_between(session, batch.collection_id, batch.first_added, batch.last_added)
+    ]
+    return CatchUpPlan(batches, *_index_rows(stored))
+
+
+def apply_catch_up(session: Session, plan: CatchUpPlan) -> int:
+    """Write a plan in the caller's transaction; the number of versions indexed. Only batches still queued are
+    written (another catch-up may have taken some meanwhile: each batch is indexed exactly once), and only
+    versions still stored, under the audience they have now."""
+    still = repo.lock_queued(session, [batch.id for batch in plan.batches])
+    audiences: dict[int, int] = {}
+    for batch in plan.batches:
+        if batch.id in still:
+            audiences.update(
+                repo.audiences_added_between(session, batch.collection_id, batch.first_added, batch.last_added)
+            )
+    repo.add_observables(session, _current(plan.observables, "object_row_id", audiences))
+    repo.add_sighting_links(session, _current(plan.sightings, "sighting_row_id", audiences))
+    repo.done_batches(session, still)
+    return len(audiences)
+
+
+def _current(rows: list[dict[str, Any]], key: str, audiences: dict[int, int]) -> list[dict[str, Any]]:
+    kept = []
+    for row in rows:
+        audience = audiences.get(row[key])
+        if audience is not None:
+            row["audience_id"] = audience
+            kept.append(row)
+    return kept
+
+
 def catch_up(session: Session, *, max_batches: int | None = None) -> int:
     """Index the stored batches still queued (``intel_index_queue``), oldest first, in this transaction; the number
     of versions indexed.
 
-    Ingest only queues a batch, and the server's ``IndexWorker`` drains the queue after the commits, many batches at
+    Ingest only queues a batch, and the server's index worker drains the queue after the commits, many batches at
     a time. Every query of the index calls this first, so its answer is exact even right after a write: at worst
     it indexes what the worker has not reached yet. Versions deleted meanwhile are simply not found.
     """
-    batches = repo.pending_batches(session, limit=max_batches)
-    indexed = 0
-    for start in range(0, len(batches), CATCH_UP_GROUP):  # bounded memory: a group of batches' documents at a time
-        group = batches[start : start + CATCH_UP_GROUP]
-        stored = [
-            _stored(row)
-            for batch in group
-            for row in repo.objects_added_between(session, batch.collection_id, batch.first_added, batch.last_added)
-        ]
-        index_batch(session, stored)
-        repo.done_batches(session, [batch.id for batch in group])
-        indexed += len(stored)
+    indexed, taken, after = 0, 0, 0
+    while max_batches is None or taken < max_batches:
+        group = CATCH_UP_GROUP if max_batches is None else min(CATCH_UP_GROUP, max_batches - taken)
+        plan = plan_catch_up(session, max_batches=group, after=after)  # bounded memory: a group at a time
+        if not plan.batches:
+            break
+        indexed += apply_catch_up(session, plan)
+        taken, after = taken + len(plan.batches), plan.last_queue_id
     return indexed
 
 
