@@ -110,8 +110,7 @@ class Ingest:
         default_marking: Facets | None = None,
         max_failures: int | None = None,
     ) -> None:
-        self.session, self.actor, self.collection = session, actor, collection
-        self.collection_id = collection.id
+        self.session, self.actor, self.collection_id = session, actor, collection.id
         self.accreditation, self.owner, self.keep_successes = accreditation, owner_organisation_id, keep_successes
         self.system = actor.principal.kind == "system"
         self.max_failures = max_failures

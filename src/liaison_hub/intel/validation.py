@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 import stix2
 from stix2.registry import STIX2_OBJ_MAPS
@@ -33,7 +33,7 @@ MAX_REASON = 300
 Check = Callable[[Any], bool]
 
 
-def _id_ok(value: object, type_name: str | None = None) -> bool:
+def _id_ok(value: object, type_name: str | None = None) -> TypeGuard[str]:
     """An identifier ``type--uuid`` with an RFC 4122 UUID (STIX 2.1 section 2.9), lower case as stix2 writes it."""
     if not isinstance(value, str):
         return False
@@ -74,10 +74,8 @@ def hub_rule_error(obj: object) -> str | None:
     if not isinstance(obj, dict):
         return "not a JSON object"
     type_name = obj.get("type")
-    required = _required_timestamps(type_name) if isinstance(type_name, str) else None
-    if required is None:
+    if not isinstance(type_name, str) or (required := _required_timestamps(type_name)) is None:
         return "'type' must be 3-250 characters of a-z, 0-9 and '-', starting with a letter"
-    assert isinstance(type_name, str)
     if not isinstance(obj.get("id"), str) or not _id_ok_loose(obj["id"], type_name):
         return f"'id' must be '{type_name}--' followed by an RFC 4122 UUID"
     if obj.get("spec_version", None if type_name in SCO_TYPES else "missing") not in (None, "2.1"):
@@ -154,12 +152,12 @@ def _is_confidence(value: object) -> bool:
 
 
 def _ref_to(*types: str) -> Check:
-    return lambda value: isinstance(value, str) and value[: value.find("--")] in types and _id_ok(value)
+    return lambda value: _id_ok(value) and value[: value.find("--")] in types
 
 
 def _ref_not_to(*types: str) -> Check:
     def check(value: object) -> bool:
-        return isinstance(value, str) and _id_ok(value) and value[: value.find("--")] not in types
+        return _id_ok(value) and value[: value.find("--")] not in types
 
     return check
 

@@ -12,7 +12,7 @@ It waits while batches keep arriving and starts once none has been queued for ``
 another core instead of holding the request threads behind the GIL. The process reads and extracts the queued
 batches in a read transaction, next to the writers, and takes the write lock only to insert the rows
 (``plan_catch_up`` / ``apply_catch_up``). As a thread (``IndexWorker``: tests, in-memory databases, the
-``index_worker = "thread"`` setting) each catch-up runs in one write transaction.
+``index_worker = "thread"`` setting) it drains the same way through the server's own session factory.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from multiprocessing.synchronize import Event
 
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from liaison_hub.db.checkpoint import BACKSTOP_PAGES
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.intel.correlation.repository import queue_state
-from liaison_hub.intel.correlation.service import apply_catch_up, catch_up, plan_catch_up
+from liaison_hub.intel.correlation.service import apply_catch_up, plan_catch_up
 from liaison_hub.runtime import ServerThread
 
 log = logging.getLogger(__name__)
@@ -83,16 +84,12 @@ class IndexWorker(ServerThread):
         self.indexed = 0
 
     def drain(self) -> int:
-        """Index everything queued, a transaction per ``max_batches`` batches; the versions indexed."""
-        total = 0
-        while not self.stopping.is_set():
-            with session_scope(self.session_factory) as session:
-                done = catch_up(session, max_batches=self.max_batches)
-            if not done:
-                break
-            total += done
-            self.indexed += done
-        return total
+        """Index everything queued, ``max_batches`` batches at a time; the versions indexed."""
+        done = drain_in_two_phases(
+            self.session_factory, self.session_factory, max_batches=self.max_batches, stopping=self.stopping
+        )
+        self.indexed += done
+        return done
 
     def run(self) -> None:
         while not self.stopping.wait(self.every_s):
@@ -103,18 +100,27 @@ class IndexWorker(ServerThread):
                 log.exception("correlation index worker: catch-up failed; retrying")
 
 
-def drain_in_two_phases(readers: sessionmaker[Session], writers: sessionmaker[Session], *, max_batches: int) -> int:
-    """Index everything queued, ``max_batches`` at a time: read and extract in a read transaction, then write what
-    is still queued in a short write transaction. The versions indexed."""
+def drain_in_two_phases(
+    readers: sessionmaker[Session],
+    writers: sessionmaker[Session],
+    *,
+    max_batches: int,
+    stopping: threading.Event | Event | None = None,
+) -> int:
+    """Index everything queued (until ``stopping`` is set), ``max_batches`` at a time: read and extract in one
+    transaction of ``readers``, then write what is still queued in a short one of ``writers``. The versions
+    indexed. The process passes a read-only engine as ``readers``; the thread, whose reads would wait for the GIL
+    anyway, passes its one session factory twice."""
     total, after = 0, 0
-    while True:
+    while stopping is None or not stopping.is_set():
         with session_scope(readers) as session:
             plan = plan_catch_up(session, max_batches=max_batches, after=after)
         if not plan.batches:
-            return total
+            break
         with session_scope(writers) as session:
             total += apply_catch_up(session, plan)
         after = plan.last_queue_id
+    return total
 
 
 def run_index_process(database_url: str, stop: Event, every_s: float, quiet_s: float, max_batches: int) -> None:
@@ -132,7 +138,7 @@ def run_index_process(database_url: str, stop: Event, every_s: float, quiet_s: f
         while not stop.wait(every_s) and os.getppid() == parent:
             try:
                 if pacing.due(_state(readers)):
-                    drain_in_two_phases(readers, writers, max_batches=max_batches)
+                    drain_in_two_phases(readers, writers, max_batches=max_batches, stopping=stop)
             except Exception:  # a locked or unreachable database: the queue waits for the next round
                 log.exception("correlation index worker: catch-up failed; retrying")
     finally:
