@@ -62,7 +62,7 @@ def visible(session: Session, username: str, collection: str, **filters: Any) ->
         filters=ObjectFilters(**filters),
         page=PageRequest(limit=1000),
     )
-    return [orjson.loads(r.document) for r in page.rows]
+    return [orjson.loads(document) for document in page.documents]
 
 
 def test_bad_objects_are_refused_one_by_one_and_good_ones_stored(session: Session, collection: str) -> None:

@@ -1,12 +1,15 @@
-"""Portable column types: JSON (JSONB on PostgreSQL) and timezone-aware UTC timestamps."""
+"""Portable column types: JSON (JSONB on PostgreSQL), timezone-aware UTC timestamps, and stored text as bytes."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect
+from sqlalchemy import JSON, DateTime, Dialect, LargeBinary
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
@@ -40,3 +43,21 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class document_bytes(FunctionElement[bytes]):  # noqa: N801 - used like the SQL function it compiles to
+    """A stored JSON text column as its UTF-8 bytes, for responses that splice stored documents as they are: no
+    decoding to ``str`` on the way out of the database and no encoding on the way into the response."""
+
+    type = LargeBinary()
+    inherit_cache = True
+
+
+@compiles(document_bytes)
+def _document_bytes_default(element: document_bytes, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')"
+
+
+@compiles(document_bytes, "sqlite")
+def _document_bytes_sqlite(element: document_bytes, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"

@@ -159,21 +159,21 @@ def read_objects(stream: IO[bytes], on_read: Callable[[int], None] | None = None
     return _Streamer(CountingReader(stream, on_read, head=first)).objects()
 
 
-def bundle_parts(documents: Iterable[str]) -> Iterator[bytes]:
+def bundle_parts(documents: Iterable[bytes]) -> Iterator[bytes]:
     """One STIX bundle (section 8) of JSON documents as they are stored, in pieces to write or stream."""
     yield f'{{"type":"bundle","id":"bundle--{uuid.uuid4()}","objects":['.encode()
     separator = b"\n"
     for document in documents:
-        yield separator + document.encode()
+        yield separator + document
         separator = b",\n"
     yield b"\n]}\n"
 
 
-def write_bundle(out: IO[bytes], documents: Iterable[str]) -> int:
+def write_bundle(out: IO[bytes], documents: Iterable[bytes]) -> int:
     """Write one bundle of the documents; returns how many were written."""
     count = 0
 
-    def counted() -> Iterator[str]:
+    def counted() -> Iterator[bytes]:
         nonlocal count
         for document in documents:
             count += 1
@@ -191,7 +191,7 @@ def export_documents(
     *,
     collections: list[str] | None = None,
     versions: str = "all",
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     """Every version (or only the latest, ``versions='last'``) the principal may read, collection by collection.
 
     Collections are checked at once in ``session`` (unknown ones raise NotFound before anything is written); the
@@ -209,7 +209,7 @@ def _pages(
     principal: Principal,
     refs: list[str],
     filters: ObjectFilters,
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     for ref in refs:
         after: Position | None = None
         while True:

@@ -16,11 +16,13 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     delete,
     false,
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     tuple_,
@@ -29,7 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from liaison_hub.db.bulk import insert_values
-from liaison_hub.intel.schemas import ObjectFilters, PageRequest, StoredRow
+from liaison_hub.db.types import document_bytes
+from liaison_hub.intel.schemas import DocumentRow, ObjectFilters, PageRequest, StoredRow
 from liaison_hub.models import Audience
 from liaison_hub.models.intel import IngestStatus, IntelCollection, IntelIndexQueue, MarkingDefinition, StixObject
 from liaison_hub.policy import policy_key, readable
@@ -235,16 +238,23 @@ def _page_params(page: PageRequest) -> dict[str, int]:
     return params
 
 
-def _version_columns() -> AnySelect:
-    """What a manifest or a version list needs of each version (StoredRow): no documents."""
+def _version_columns(*, with_document: bool = False) -> AnySelect:
+    """What a manifest or a version list needs of each version (StoredRow): the document only when asked for."""
     o = StixObject
-    return select(o.id, o.stix_id, o.type, o.spec_version, o.version, o.date_added, o.audience_id, literal(""))
+    document = o.document if with_document else literal("")
+    return select(o.id, o.stix_id, o.type, o.spec_version, o.version, o.date_added, o.audience_id, document)
+
+
+_AUDITED_AUDIENCES = select(Audience.id).where(Audience.tlp.in_((TLP.amber_strict.value, TLP.red.value)))
 
 
 def _document_columns() -> AnySelect:
-    """What a page of objects needs of each version, in ``DocumentRow`` order."""
+    """What a page of objects needs of each version, in ``DocumentRow`` order: the document as UTF-8 bytes (see
+    ``document_bytes``), the STIX id only where reading it is audited (TLP:AMBER+STRICT and TLP:RED, else NULL),
+    and the page position. Nothing else becomes a Python object."""
     o = StixObject
-    return select(o.id, o.stix_id, o.type, o.date_added, o.audience_id, o.document)
+    audited = case((o.audience_id.in_(_AUDITED_AUDIENCES), o.stix_id), else_=null())
+    return select(document_bytes(o.document), audited, o.date_added, o.id)
 
 
 def _rows(session: Session, stmt: AnySelect, params: dict[str, int]) -> list[tuple[Any, ...]]:
@@ -286,10 +296,11 @@ def _by_added(
 
 def page_documents(
     session: Session, principal: Principal, *, collection_id: int, filters: ObjectFilters, page: PageRequest
-) -> list[tuple[int, str, str, int, int, str]]:
-    """A keyset page of visible versions with their documents, in ``date_added`` order (objects, one object): plain
-    tuples in ``DocumentRow`` order."""
-    return _by_added(session, principal, collection_id=collection_id, filters=filters, page=page, with_document=True)
+) -> list[DocumentRow]:
+    """A keyset page of visible versions with their documents, in ``date_added`` order (objects, one object): the
+    driver's own tuples, in ``DocumentRow`` order."""
+    rows = _by_added(session, principal, collection_id=collection_id, filters=filters, page=page, with_document=True)
+    return cast(list[DocumentRow], rows)
 
 
 def page_versions_by_added(
@@ -308,10 +319,12 @@ def page_by_version(
     stix_id: str,
     filters: ObjectFilters,
     page: PageRequest,
+    with_document: bool = False,
 ) -> list[StoredRow]:
     """Up to ``limit + 1`` visible versions of one object, oldest first (TAXII 2.1 section 5.8)."""
     o = StixObject
-    stmt = filtered(_version_columns(), principal, collection_id, filters).where(o.stix_id == stix_id)
+    columns = _version_columns(with_document=with_document)
+    stmt = filtered(columns, principal, collection_id, filters).where(o.stix_id == stix_id)
     if page.after is not None:
         stmt = stmt.where(tuple_(o.version, o.id) > tuple_(_AFTER_KEY, _AFTER_ROW))
     return list(map(StoredRow._make, _rows(session, stmt.order_by(o.version, o.id).limit(_LIMIT), _page_params(page))))
@@ -339,17 +352,15 @@ def deletable(
     return [(r[0], r[1]) for r in session.execute(stmt.where(o.stix_id == stix_id))]
 
 
-def sensitive_audiences(session: Session, audience_ids: Iterable[int]) -> set[int]:
+def audited_audiences(session: Session, audience_ids: Iterable[int]) -> set[int]:
     """Which of these audiences are TLP:AMBER+STRICT or TLP:RED (reads of those are audited)."""
     ids = list(set(audience_ids))
     if not ids:
         return set()
-    return set(session.connection().scalars(_SENSITIVE, {"ids": ids}))
+    return set(session.connection().scalars(_AUDITED, {"ids": ids}))
 
 
-_SENSITIVE = select(Audience.id).where(
-    Audience.id.in_(bindparam("ids", expanding=True)), Audience.tlp.in_((TLP.amber_strict.value, TLP.red.value))
-)
+_AUDITED = _AUDITED_AUDIENCES.where(Audience.id.in_(bindparam("ids", expanding=True)))
 
 
 def get_definitions(session: Session, stix_ids: Iterable[str]) -> dict[str, MarkingDefinition]:

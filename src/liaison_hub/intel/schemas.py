@@ -99,19 +99,14 @@ class StoredRow(NamedTuple):
 
 
 class DocumentRow(NamedTuple):
-    """One stored version with its document, as a page of objects holds it (see ``DocumentPage``)."""
+    """One stored version on a page of objects: what a TAXII envelope needs of it, and no more."""
 
-    row_id: int
-    stix_id: str
-    type: str
+    document: bytes
+    """The stored JSON as UTF-8."""
+    audited_id: str | None
+    """The STIX id where reading this version is audited (TLP:AMBER+STRICT, TLP:RED), else None."""
     date_added: int
-    audience_id: int
-    document: str
-
-
-DocumentColumns = tuple[Sequence[int], Sequence[str], Sequence[str], Sequence[int], Sequence[int], Sequence[str]]
-"""A page of ``DocumentRow`` column by column: row ids, STIX ids, types, dates added, audience ids, documents."""
-NO_DOCUMENTS: DocumentColumns = ((), (), (), (), (), ())
+    row_id: int
 
 
 @dataclass(frozen=True)
@@ -128,31 +123,15 @@ class ObjectPage:
 
 @dataclass(frozen=True)
 class DocumentPage:
-    """A page of objects with their documents, held column by column: the database's rows are transposed in one
-    C-level step, and a TAXII envelope is spliced from the documents column, so a page of 1,000 objects never
-    becomes 1,000 Python objects. ``rows`` builds them for callers that want them."""
+    """A page of objects: their stored documents, spliced into a TAXII envelope or a bundle as they are, and the
+    STIX ids whose reading is audited."""
 
-    columns: DocumentColumns
+    documents: Sequence[bytes]
+    audited_ids: Sequence[str]
     more: bool
     last: Position | None
     first_added: int | None = None
     last_added: int | None = None
-
-    @property
-    def stix_ids(self) -> Sequence[str]:
-        return self.columns[1]
-
-    @property
-    def audience_ids(self) -> Sequence[int]:
-        return self.columns[4]
-
-    @property
-    def documents(self) -> Sequence[str]:
-        return self.columns[5]
-
-    @property
-    def rows(self) -> list[DocumentRow]:
-        return [DocumentRow(*row) for row in zip(*self.columns, strict=True)]
 
 
 class ObjectOutcome(NamedTuple):

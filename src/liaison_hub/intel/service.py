@@ -29,7 +29,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -48,9 +47,8 @@ from liaison_hub.intel.collections import (
 )
 from liaison_hub.intel.ingest import BATCH_SIZE, Ingest, register_batch_hook, unregister_batch_hook, version_flags
 from liaison_hub.intel.schemas import (
-    NO_DOCUMENTS,
-    DocumentColumns,
     DocumentPage,
+    DocumentRow,
     IngestResult,
     ObjectFilters,
     ObjectPage,
@@ -74,6 +72,7 @@ __all__ = [
     "get_object",
     "get_status",
     "ingest",
+    "latest_version",
     "list_collections",
     "list_objects",
     "list_versions",
@@ -197,15 +196,18 @@ def _page(rows: list[StoredRow], page: PageRequest) -> ObjectPage:
     return ObjectPage(rows=rows, more=more, last=last, first_added=rows[0].date_added, last_added=last.key)
 
 
-def _document_page(rows: list[tuple[int, str, str, int, int, str]], page: PageRequest) -> DocumentPage:
-    """``_page`` for pages of objects, which are held column by column (``DocumentPage``)."""
+def _document_page(rows: list[DocumentRow], page: PageRequest) -> DocumentPage:
+    """``_page`` for pages of objects: the documents and audited ids as lists, the position from the last row."""
     more = len(rows) > page.limit
     rows = rows[: page.limit]
     if not rows:
-        return DocumentPage(NO_DOCUMENTS, more=more, last=None)
+        return DocumentPage((), (), more=more, last=None)
     first, last = rows[0], rows[-1]
-    columns = cast(DocumentColumns, tuple(zip(*rows, strict=True)))
-    return DocumentPage(columns, more=more, last=Position(last[3], last[0]), first_added=first[3], last_added=last[3])
+    documents = [row[0] for row in rows]
+    audited = [row[1] for row in rows if row[1] is not None]
+    return DocumentPage(
+        documents, audited, more=more, last=Position(last[2], last[3]), first_added=first[2], last_added=last[2]
+    )
 
 
 def _check_page(page: PageRequest) -> None:
@@ -213,11 +215,10 @@ def _check_page(page: PageRequest) -> None:
         raise InvalidInput("limit must be a positive integer")
 
 
-def _audit_reads(session: Session, principal: Principal, audience_ids: Sequence[int], stix_ids: Sequence[str]) -> None:
+def _audit_reads(session: Session, principal: Principal, audited_ids: Iterable[str]) -> None:
     """Reads of TLP:AMBER+STRICT and TLP:RED objects (their documents, or their ids and versions in a manifest or
-    a version list) are audited: one entry per response. The two sequences run in parallel, one item per version."""
-    sensitive = repo.sensitive_audiences(session, audience_ids)
-    ids = sorted({stix_id for audience, stix_id in zip(audience_ids, stix_ids, strict=True) if audience in sensitive})
+    a version list) are audited: one entry per response, naming each such object once."""
+    ids = sorted(set(audited_ids))
     if ids:
         record(
             session,
@@ -230,7 +231,8 @@ def _audit_reads(session: Session, principal: Principal, audience_ids: Sequence[
 
 
 def _audit_versions(session: Session, principal: Principal, page: ObjectPage) -> None:
-    _audit_reads(session, principal, [r.audience_id for r in page.rows], [r.stix_id for r in page.rows])
+    sensitive = repo.audited_audiences(session, {r.audience_id for r in page.rows})
+    _audit_reads(session, principal, (r.stix_id for r in page.rows if r.audience_id in sensitive))
 
 
 def list_objects(
@@ -241,7 +243,7 @@ def list_objects(
     row = _readable(session, principal, collection)
     rows = repo.page_documents(session, principal, collection_id=row.id, filters=filters, page=page)
     result = _document_page(rows, page)
-    _audit_reads(session, principal, result.audience_ids, result.stix_ids)
+    _audit_reads(session, principal, result.audited_ids)
     return result
 
 
@@ -273,8 +275,28 @@ def get_object(
     scoped = replace(filters, ids=(stix_id,))
     rows = repo.page_documents(session, principal, collection_id=row.id, filters=scoped, page=page)
     result = _document_page(rows, page)
-    _audit_reads(session, principal, result.audience_ids, result.stix_ids)
+    _audit_reads(session, principal, result.audited_ids)
     return result
+
+
+def latest_version(session: Session, principal: Principal, *, collection: str, stix_id: str) -> StoredRow:
+    """The newest version of one object the principal may read, with its document (an object page's heading);
+    404 alike for a missing and an invisible object. Audited like a read through TAXII."""
+    row = _visible_object(session, principal, collection, stix_id)
+    last = ObjectFilters(versions=("last",))
+    rows = repo.page_by_version(
+        session,
+        principal,
+        collection_id=row.id,
+        stix_id=stix_id,
+        filters=last,
+        page=PageRequest(limit=1),
+        with_document=True,
+    )
+    if not rows:
+        raise NotFound(f"no object {stix_id!r} in this collection")
+    _audit_versions(session, principal, ObjectPage(rows[:1], more=False, last=None))
+    return rows[0]
 
 
 def list_versions(

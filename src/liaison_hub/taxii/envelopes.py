@@ -30,8 +30,7 @@ def objects_envelope(page: DocumentPage, token: str | None) -> bytes:
     if not page.documents:
         return b"{}"
     head = orjson.dumps(_paging(page, token))
-    documents = ",".join(page.documents).encode()
-    return head[:-1] + b',"objects":[' + documents + b"]}"
+    return b"".join((head[:-1], b',"objects":[', b",".join(page.documents), b"]}"))
 
 
 def version_text(row: StoredRow) -> str:

@@ -151,12 +151,7 @@ def object_detail(
 ) -> ObjectDetail:
     """One object as the viewer may read it: newest readable version, versions, correlations, sightings."""
     access = intel.get_collection(session, principal, collection)
-    latest = intel.get_object(
-        session, principal, collection=collection, stix_id=stix_id, filters=ObjectFilters(), page=PageRequest(limit=1)
-    ).rows
-    if not latest:
-        raise NotFound(f"no object {stix_id!r} in this collection")
-    row = latest[0]
+    row = intel.latest_version(session, principal, collection=collection, stix_id=stix_id)
     versions = intel.list_versions(
         session,
         principal,
