@@ -54,6 +54,17 @@ def get_collection(session: Session, ref: str) -> IntelCollection | None:
     return session.scalar(_BY_REF, {"ref": ref})
 
 
+_ROLES_BY_REF = select(IntelCollection.id, IntelCollection.write_roles).where(
+    or_(IntelCollection.taxii_id == bindparam("ref"), IntelCollection.alias == bindparam("ref"))
+)
+
+
+def collection_roles(session: Session, ref: str) -> tuple[int, list[str]] | None:
+    """A collection's id and write roles by its TAXII id or alias, without loading the collection."""
+    row = session.connection().execute(_ROLES_BY_REF, {"ref": ref}).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
 def list_collections(session: Session) -> Sequence[IntelCollection]:
     return session.scalars(select(IntelCollection).order_by(IntelCollection.title, IntelCollection.id)).all()
 

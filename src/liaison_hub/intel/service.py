@@ -42,6 +42,7 @@ from liaison_hub.intel.collections import (
     delete_collection,
     get_collection,
     list_collections,
+    readable_id,
     resolve,
     update_collection,
 )
@@ -58,7 +59,7 @@ from liaison_hub.intel.schemas import (
     StoredRow,
 )
 from liaison_hub.intel.stix import format_added, micros_of
-from liaison_hub.models.intel import IngestStatus, IntelCollection
+from liaison_hub.models.intel import IngestStatus
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor, Principal
 
@@ -82,13 +83,6 @@ __all__ = [
     "unregister_batch_hook",
     "update_collection",
 ]
-
-
-def _readable(session: Session, principal: Principal, ref: str) -> IntelCollection:
-    row, access = resolve(session, principal, ref)
-    if not access.can_read:
-        raise Forbidden("you may not read this collection")
-    return row
 
 
 def ingest(
@@ -240,8 +234,8 @@ def list_objects(
 ) -> DocumentPage:
     """A page of the objects the principal may read, in ``date_added`` order (TAXII 2.1 section 5.4)."""
     _check_page(page)
-    row = _readable(session, principal, collection)
-    rows = repo.page_documents(session, principal, collection_id=row.id, filters=filters, page=page)
+    collection_id = readable_id(session, principal, collection)
+    rows = repo.page_documents(session, principal, collection_id=collection_id, filters=filters, page=page)
     result = _document_page(rows, page)
     _audit_reads(session, principal, result.audited_ids)
     return result
@@ -252,18 +246,19 @@ def manifest(
 ) -> ObjectPage:
     """Like ``list_objects`` without the documents (TAXII 2.1 section 5.3)."""
     _check_page(page)
-    row = _readable(session, principal, collection)
-    rows = repo.page_versions_by_added(session, principal, collection_id=row.id, filters=filters, page=page)
+    collection_id = readable_id(session, principal, collection)
+    rows = repo.page_versions_by_added(session, principal, collection_id=collection_id, filters=filters, page=page)
     result = _page(rows, page)
     _audit_versions(session, principal, result)  # a manifest names sensitive objects and their versions
     return result
 
 
-def _visible_object(session: Session, principal: Principal, collection: str, stix_id: str) -> IntelCollection:
-    row = _readable(session, principal, collection)
-    if not repo.any_visible(session, principal, collection_id=row.id, stix_id=stix_id):
+def _visible_object(session: Session, principal: Principal, collection: str, stix_id: str) -> int:
+    """The collection's id, once the principal may read at least one version of the object in it."""
+    collection_id = readable_id(session, principal, collection)
+    if not repo.any_visible(session, principal, collection_id=collection_id, stix_id=stix_id):
         raise NotFound(f"no object {stix_id!r} in this collection")
-    return row
+    return collection_id
 
 
 def get_object(
@@ -271,9 +266,9 @@ def get_object(
 ) -> DocumentPage:
     """Versions of one object (TAXII 2.1 section 5.6); 404 alike for a missing and an invisible object."""
     _check_page(page)
-    row = _visible_object(session, principal, collection, stix_id)
+    collection_id = _visible_object(session, principal, collection, stix_id)
     scoped = replace(filters, ids=(stix_id,))
-    rows = repo.page_documents(session, principal, collection_id=row.id, filters=scoped, page=page)
+    rows = repo.page_documents(session, principal, collection_id=collection_id, filters=scoped, page=page)
     result = _document_page(rows, page)
     _audit_reads(session, principal, result.audited_ids)
     return result
@@ -282,12 +277,12 @@ def get_object(
 def latest_version(session: Session, principal: Principal, *, collection: str, stix_id: str) -> StoredRow:
     """The newest version of one object the principal may read, with its document (an object page's heading);
     404 alike for a missing and an invisible object. Audited like a read through TAXII."""
-    row = _visible_object(session, principal, collection, stix_id)
+    collection_id = _visible_object(session, principal, collection, stix_id)
     last = ObjectFilters(versions=("last",))
     rows = repo.page_by_version(
         session,
         principal,
-        collection_id=row.id,
+        collection_id=collection_id,
         stix_id=stix_id,
         filters=last,
         page=PageRequest(limit=1),
@@ -304,9 +299,11 @@ def list_versions(
 ) -> ObjectPage:
     """The versions of one object the principal may read, oldest first (TAXII 2.1 section 5.8)."""
     _check_page(page)
-    row = _visible_object(session, principal, collection, stix_id)
+    collection_id = _visible_object(session, principal, collection, stix_id)
     scoped = replace(filters, versions=("all",))
-    rows = repo.page_by_version(session, principal, collection_id=row.id, stix_id=stix_id, filters=scoped, page=page)
+    rows = repo.page_by_version(
+        session, principal, collection_id=collection_id, stix_id=stix_id, filters=scoped, page=page
+    )
     result = _page(rows, page)
     if result.rows:  # a version list is in version order: keyed by version, and its dates added are in any order
         added = [r.date_added for r in result.rows]

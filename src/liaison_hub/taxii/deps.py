@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from liaison_hub.api.deps import DbSession, HubState, State, client_source, optional_principal
+from liaison_hub.api.deps import DbSession, HubState, State, client_source, hub_state, optional_principal
 from liaison_hub.db.engine import session_scope
 from liaison_hub.errors import NotFound, Unauthenticated
 from liaison_hub.policy.principal import ANONYMOUS, Actor, Principal, Scope
@@ -66,6 +66,19 @@ async def reading(request: Request, state: State) -> Reading:
 
 
 Read = Annotated[Reading, Depends(reading)]
+
+
+async def root_reading(request: Request) -> Reading:
+    """``negotiate``, ``api_root`` and ``reading`` as one dependency, in that order, for the busiest endpoints
+    (pages of objects, manifests, one object, its versions): FastAPI's bookkeeping for each dependency cost more
+    than the checks themselves."""
+    await negotiate(request)
+    state = hub_state(request)
+    await api_root(request.path_params["root"], state)
+    return Reading(request, state)
+
+
+RootRead = Annotated[Reading, Depends(root_reading)]
 
 
 async def taxii_actor(request: Request, principal: TaxiiPrincipal) -> Actor:

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from liaison_hub.api.deps import DbSession, HubState, State
+from liaison_hub.api.deps import DbSession, State
 from liaison_hub.intel import service
 from liaison_hub.policy.principal import Principal
-from liaison_hub.taxii.deps import ApiRoot, EnvelopeObjects, Read, TaxiiActor, negotiate
+from liaison_hub.taxii.deps import ApiRoot, EnvelopeObjects, Reading, RootRead, TaxiiActor, negotiate
 from liaison_hub.taxii.envelopes import (
     date_headers,
     manifest_envelope,
@@ -28,7 +28,9 @@ from liaison_hub.taxii.filters import (
 )
 from liaison_hub.taxii.media import taxii_response
 
-router = APIRouter(dependencies=[Depends(negotiate)])
+router = APIRouter()
+NEGOTIATED = [Depends(negotiate)]
+"""The reads negotiate in ``RootRead``; the writes use the dependency on its own."""
 OBJECTS = "/{root}/collections/{collection}/objects/"
 OBJECT = "/{root}/collections/{collection}/objects/{object_id}/"
 
@@ -38,35 +40,34 @@ def _scope(kind: str, collection: str, object_id: str, filters: object) -> str:
     return f"{kind}|{collection}|{object_id}|{filters!r}"
 
 
-def _paged(
-    kind: str, collection: str, request: Request, state: HubState, session: Session, principal: Principal
-) -> Response:
+def _paged(kind: str, collection: str, read: Reading, session: Session, principal: Principal) -> Response:
     """One keyset page of objects or of their manifest: the same filters, cursor and date headers."""
-    filters = parse_filters(request.query_params, allowed=OBJECT_FILTERS)
+    query, settings = read.request.query_params, read.state.settings
+    filters = parse_filters(query, allowed=OBJECT_FILTERS)
     scope = _scope(kind, collection, "", filters)
-    page = parse_page(request.query_params, state.settings, scope=scope)
+    page = parse_page(query, settings, scope=scope)
     if kind == "manifest":
         versions = service.manifest(session, principal, collection=collection, filters=filters, page=page)
-        listing = manifest_envelope(versions, next_token(versions.last, state.settings, scope=scope))
+        listing = manifest_envelope(versions, next_token(versions.last, settings, scope=scope))
         return taxii_response(listing, headers=date_headers(versions))
     objects = service.list_objects(session, principal, collection=collection, filters=filters, page=page)
-    body = objects_envelope(objects, next_token(objects.last, state.settings, scope=scope))
+    body = objects_envelope(objects, next_token(objects.last, settings, scope=scope))
     return taxii_response(body, headers=date_headers(objects))
 
 
 @router.get("/{root}/collections/{collection}/manifest/")
-async def get_manifest(root: ApiRoot, collection: str, request: Request, state: State, read: Read) -> Response:
+async def get_manifest(collection: str, read: RootRead) -> Response:
     """Section 5.3: id, date_added, version and media type of each object, paged like the objects."""
-    return await read(lambda session, principal: _paged("manifest", collection, request, state, session, principal))
+    return await read(lambda session, principal: _paged("manifest", collection, read, session, principal))
 
 
 @router.get(OBJECTS)
-async def get_objects(root: ApiRoot, collection: str, request: Request, state: State, read: Read) -> Response:
+async def get_objects(collection: str, read: RootRead) -> Response:
     """Section 5.4: an envelope of the objects the principal may read, oldest ``date_added`` first."""
-    return await read(lambda session, principal: _paged("objects", collection, request, state, session, principal))
+    return await read(lambda session, principal: _paged("objects", collection, read, session, principal))
 
 
-@router.post(OBJECTS)
+@router.post(OBJECTS, dependencies=NEGOTIATED)
 def add_objects(
     root: ApiRoot, collection: str, objects: EnvelopeObjects, session: DbSession, state: State, actor: TaxiiActor
 ) -> Response:
@@ -76,27 +77,24 @@ def add_objects(
 
 
 @router.get(OBJECT)
-async def get_object(
-    root: ApiRoot, collection: str, object_id: str, request: Request, state: State, read: Read
-) -> Response:
+async def get_object(collection: str, object_id: str, read: RootRead) -> Response:
     """Section 5.6: versions of one object (the latest by default); 404 alike for missing and invisible."""
-    return await read(lambda session, principal: _one_object(collection, object_id, request, state, session, principal))
+    return await read(lambda session, principal: _one_object(collection, object_id, read, session, principal))
 
 
-def _one_object(
-    collection: str, object_id: str, request: Request, state: HubState, session: Session, principal: Principal
-) -> Response:
-    filters = parse_filters(request.query_params, allowed=VERSION_FILTERS | {"version"})
+def _one_object(collection: str, object_id: str, read: Reading, session: Session, principal: Principal) -> Response:
+    query, settings = read.request.query_params, read.state.settings
+    filters = parse_filters(query, allowed=VERSION_FILTERS | {"version"})
     scope = _scope("object", collection, object_id, filters)
-    page = parse_page(request.query_params, state.settings, scope=scope)
+    page = parse_page(query, settings, scope=scope)
     result = service.get_object(
         session, principal, collection=collection, stix_id=object_id, filters=filters, page=page
     )
-    body = objects_envelope(result, next_token(result.last, state.settings, scope=scope))
+    body = objects_envelope(result, next_token(result.last, settings, scope=scope))
     return taxii_response(body, headers=date_headers(result))
 
 
-@router.delete(OBJECT)
+@router.delete(OBJECT, dependencies=NEGOTIATED)
 def delete_object(
     root: ApiRoot, collection: str, object_id: str, request: Request, session: DbSession, actor: TaxiiActor
 ) -> Response:
@@ -107,21 +105,18 @@ def delete_object(
 
 
 @router.get("/{root}/collections/{collection}/objects/{object_id}/versions/")
-async def get_versions(
-    root: ApiRoot, collection: str, object_id: str, request: Request, state: State, read: Read
-) -> Response:
+async def get_versions(collection: str, object_id: str, read: RootRead) -> Response:
     """Section 5.8: the versions the principal may read, oldest first."""
-    return await read(lambda session, principal: _versions(collection, object_id, request, state, session, principal))
+    return await read(lambda session, principal: _versions(collection, object_id, read, session, principal))
 
 
-def _versions(
-    collection: str, object_id: str, request: Request, state: HubState, session: Session, principal: Principal
-) -> Response:
-    filters = parse_filters(request.query_params, allowed=VERSION_FILTERS, default_version="all")
+def _versions(collection: str, object_id: str, read: Reading, session: Session, principal: Principal) -> Response:
+    query, settings = read.request.query_params, read.state.settings
+    filters = parse_filters(query, allowed=VERSION_FILTERS, default_version="all")
     scope = _scope("versions", collection, object_id, filters)
-    page = parse_page(request.query_params, state.settings, scope=scope)
+    page = parse_page(query, settings, scope=scope)
     result = service.list_versions(
         session, principal, collection=collection, stix_id=object_id, filters=filters, page=page
     )
-    body = versions_envelope(result, next_token(result.last, state.settings, scope=scope))
+    body = versions_envelope(result, next_token(result.last, settings, scope=scope))
     return taxii_response(body, headers=date_headers(result))
