@@ -7,10 +7,12 @@ import os
 import re
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -28,7 +30,7 @@ from liaison_hub.directory.security import token_digest
 from liaison_hub.errors import OutdatedDatabase
 from liaison_hub.models import ApiToken, AuditEntry, Grouping, Nation, Organisation, User
 from liaison_hub.policy import parse_classification
-from tests.conftest import PG_URL, POSTGRES_PROBLEM, TEST_SECRET, Database, LiveServer
+from tests.conftest import PG_URL, POSTGRES_PROBLEM, TEST_SECRET, Database, LiveServer, free_port
 
 NS = parse_classification("NS")
 
@@ -355,3 +357,39 @@ def test_installed_console_script_verifies_the_audit_chain(database: Database, t
     assert broken.returncode == 1
     assert "audit chain broken at entry 2" in " ".join(broken.stderr.split())
     assert "Traceback" not in broken.stderr
+
+
+def _served_lines(database: Database, tmp_path: Path, *flags: str) -> str:
+    """What ``liaison serve`` (the installed console script) wrote while answering one request."""
+    env = os.environ | {"LIAISON_DATABASE_URL": database.url, "LIAISON_DATA_DIR": str(tmp_path)}
+    env["LIAISON_SECRET_KEY"] = TEST_SECRET
+    env["LIAISON_INDEX_WORKER"] = "thread"
+    port = free_port()
+    script = Path(sys.executable).with_name("liaison")
+    server = subprocess.Popen(
+        [script, "serve", "--port", str(port), *flags],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/taxii2/", timeout=5).status_code == 401
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=30)
+    return out + err
+
+
+def test_serve_logs_requests_only_when_asked(database: Database, tmp_path: Path) -> None:
+    request_line = '"GET /taxii2/ HTTP/1.1" 401'
+    assert request_line not in _served_lines(database, tmp_path)
+    assert request_line in _served_lines(database, tmp_path, "--access-log")

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     correlation_limit: int = Field(
         default=20, ge=1, description="Values in more readable records than this stop correlating for that reader."
     )
+    access_log: bool = Field(
+        default=False,
+        description="Log every HTTP request line (off by default, as in gunicorn: on a paging TAXII client it cost "
+        "more than a tenth of the server's time per request; the audit log records changes and sensitive reads "
+        "either way).",
+    )
     index_worker: Literal["process", "thread"] = Field(
         default="process",
         description="Run the correlation index worker as a process of its own (another core) or as a server thread.",

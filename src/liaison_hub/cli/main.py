@@ -110,13 +110,18 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
+    access_log: Annotated[
+        bool | None, typer.Option("--access-log/--no-access-log", help="Log each request [default: LIAISON_ACCESS_LOG]")
+    ] = None,
 ) -> None:
     """Serve the hub (the database must be up to date)."""
     settings = load_settings()
-    _serve(settings, host=host, port=port, workers=workers)
+    _serve(settings, host=host, port=port, workers=workers, access_log=access_log)
 
 
-def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
+def _serve(settings: Settings, *, host: str, port: int, workers: int = 1, access_log: bool | None = None) -> None:
+    """Run the server; ``access_log`` overrides the setting."""
+    log_requests = settings.access_log if access_log is None else access_log
     from liaison_hub.app import create_app
 
     try:
@@ -129,10 +134,17 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> Non
         if settings.effective_database_url.startswith("sqlite"):
             fail("several worker processes need PostgreSQL; SQLite serves one process")
         # Each worker builds its own app from the same LIAISON_* environment.
-        uvicorn.run("liaison_hub.asgi:app_from_env", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(
+            "liaison_hub.asgi:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=log_requests,
+        )
         return
     settle_heap()
-    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False, access_log=log_requests)
 
 
 @app.command()
@@ -154,7 +166,7 @@ def demo(
         console.print(f"API token:      {token}  (analyst-jp; a new one each start)", soft_wrap=True)
         console.print(f"TAXII client:   user analyst-jp, password {token}", soft_wrap=True)
     console.rule()
-    _serve(settings, host=host, port=port)
+    _serve(settings, host=host, port=port, access_log=True)  # a newcomer sees their TAXII client arrive
 
 
 @audit_app.command("verify")
