@@ -44,8 +44,8 @@ def test_demo_prints_taxii_discovery_and_a_ready_credential(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    served: list[int] = []
-    monkeypatch.setattr(main, "_serve", lambda settings, host, port: served.append(port))
+    served: list[tuple[int, bool | None]] = []
+    monkeypatch.setattr(main, "_serve", lambda settings, host, port, access_log: served.append((port, access_log)))
     env = {
         "LIAISON_DATABASE_URL": empty_url,
         "LIAISON_DATA_DIR": str(tmp_path),
@@ -54,7 +54,7 @@ def test_demo_prints_taxii_discovery_and_a_ready_credential(
     }
     result = CliRunner().invoke(main.app, ["demo", "--port", "18123"], env=env)
     assert result.exit_code == 0, result.output
-    assert served == [18123]
+    assert served == [(18123, True)], "the demo serves on the asked port and logs each request"
     assert "http://127.0.0.1:18123/taxii2/" in result.output
     token = result.output.split("TAXII client:   user analyst-jp, password ")[1].split()[0]
     settings = Settings(database_url=empty_url, data_dir=tmp_path, secret_key=TEST_SECRET)  # type: ignore[call-arg]

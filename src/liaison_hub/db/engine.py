@@ -20,8 +20,9 @@ SQLITE_CACHE_KIB = 64 * 1024
 
 
 def _json_text(value: Any) -> str:
-    """JSON columns (status resources, audit details, markings) written with orjson: a TAXII status lists every
-    object of its envelope, and the standard library's encoder took a visible share of an ingest."""
+    """JSON columns (status resources, audit details, markings) written with orjson, and read with it: a TAXII
+    status lists every object of its envelope, and the standard library's encoder took a visible share of an
+    ingest; every request reads a token's scopes and a collection's write roles."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
@@ -43,15 +44,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, autocheckpoint: int 
     cursor.close()
 
 
-def _sqlite_begin_immediate(conn: Any) -> None:
-    # Take the write lock at BEGIN: a deferred transaction that reads then writes can fail with
-    # SQLITE_BUSY_SNAPSHOT under WAL when another writer commits in between.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+def _sqlite_begin(conn: Any, *, statement: str) -> None:
+    # On the driver's connection: SQLAlchemy's statement execution (events, execution context, result) cost more
+    # than SQLite's BEGIN itself, once per transaction of every request.
+    if conn.engine.echo:
+        conn.engine.logger.info(statement)
+    conn.connection.dbapi_connection.execute(statement)
 
 
-def _sqlite_begin_read(conn: Any) -> None:
-    # A read transaction: a WAL snapshot that neither waits for nor blocks the writers.
-    conn.exec_driver_sql("BEGIN")
+# Take the write lock at BEGIN: a deferred transaction that reads then writes can fail with SQLITE_BUSY_SNAPSHOT
+# under WAL when another writer commits in between.
+_sqlite_begin_immediate = partial(_sqlite_begin, statement="BEGIN IMMEDIATE")
+# A read transaction: a WAL snapshot that neither waits for nor blocks the writers.
+_sqlite_begin_read = partial(_sqlite_begin, statement="BEGIN")
 
 
 def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
@@ -68,7 +73,13 @@ def create_db_engine(
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, json_serializer=_json_text, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            echo=echo,
+            json_serializer=_json_text,
+            json_deserializer=orjson.loads,
+            connect_args={"check_same_thread": False},
+        )
         event.listen(engine, "connect", partial(_sqlite_pragmas, autocheckpoint=sqlite_autocheckpoint))
 
         @event.listens_for(engine, "connect")
@@ -90,6 +101,7 @@ def create_db_engine(
         url,
         echo=echo,
         json_serializer=_json_text,
+        json_deserializer=orjson.loads,
         pool_pre_ping=True,
         connect_args={"options": "-c jit=off", "prepare_threshold": None},
         execution_options={"postgresql_readonly": True} if read_only else {},
