@@ -27,6 +27,7 @@ def create_taxii_app(state: HubState) -> FastAPI:
     app = FastAPI(title="TAXII 2.1", docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
     app.state.hub = state
     install_error_handlers(app)
+    app.router.routes.extend(objects.READ_ROUTES)  # first: found without trying the other routes
     app.include_router(discovery.router)
     app.include_router(collections.router)
     app.include_router(objects.router)

@@ -69,16 +69,12 @@ Read = Annotated[Reading, Depends(reading)]
 
 
 async def root_reading(request: Request) -> Reading:
-    """``negotiate``, ``api_root`` and ``reading`` as one dependency, in that order, for the busiest endpoints
-    (pages of objects, manifests, one object, its versions): FastAPI's bookkeeping for each dependency cost more
-    than the checks themselves."""
+    """What ``negotiate``, ``api_root`` and ``reading`` check, in that order, for the busiest endpoints (pages of
+    objects, manifests, one object, its versions: ``objects.READ_ROUTES``), which take no dependencies."""
     await negotiate(request)
     state = hub_state(request)
     await api_root(request.path_params["root"], state)
     return Reading(request, state)
-
-
-RootRead = Annotated[Reading, Depends(root_reading)]
 
 
 async def taxii_actor(request: Request, principal: TaxiiPrincipal) -> Actor:
