@@ -44,9 +44,8 @@ VersionRow = tuple[int, str, int, int, str, bool, bool, bool]
 """(row id, stix id, version, audience id, digest, is_latest, is_first, multi_audience)"""
 
 
-_BY_REF = select(IntelCollection).where(
-    or_(IntelCollection.taxii_id == bindparam("ref"), IntelCollection.alias == bindparam("ref"))
-)
+_IS_REF = or_(IntelCollection.taxii_id == bindparam("ref"), IntelCollection.alias == bindparam("ref"))
+_BY_REF = select(IntelCollection).where(_IS_REF)
 
 
 def get_collection(session: Session, ref: str) -> IntelCollection | None:
@@ -54,9 +53,7 @@ def get_collection(session: Session, ref: str) -> IntelCollection | None:
     return session.scalar(_BY_REF, {"ref": ref})
 
 
-_ROLES_BY_REF = select(IntelCollection.id, IntelCollection.write_roles).where(
-    or_(IntelCollection.taxii_id == bindparam("ref"), IntelCollection.alias == bindparam("ref"))
-)
+_ROLES_BY_REF = select(IntelCollection.id, IntelCollection.write_roles).where(_IS_REF)
 
 
 def collection_roles(session: Session, ref: str) -> tuple[int, list[str]] | None:

@@ -11,8 +11,10 @@ The API other modules use (TAXII, CLI, web, correlation, federation):
   for big imports: the counts stay exact, only the first ``max_failures`` refusals are kept with their reasons);
   refused objects are in ``result.failures`` with a reason. One audit entry per call.
 - ``submit(...) -> StatusRead``: ``ingest`` plus a persisted TAXII status resource; ``get_status(...)``.
-- ``list_objects`` / ``manifest`` / ``get_object`` / ``list_versions`` (session, principal, *, collection,
-  [stix_id,] filters: ObjectFilters, page: PageRequest) -> ObjectPage: keyset pages of what the principal may read.
+- ``list_objects`` / ``get_object`` (-> DocumentPage: the stored documents as UTF-8 bytes) and ``manifest`` /
+  ``list_versions`` (-> ObjectPage: rows without documents) (session, principal, *, collection, [stix_id,]
+  filters: ObjectFilters, page: PageRequest): keyset pages of what the principal may read;
+  ``latest_version(...) -> StoredRow``: the newest readable version of one object with its document.
 - ``delete_object(session, actor, *, collection, stix_id, filters) -> int`` (owners and admins).
 - ``register_batch_hook(hook)``: ``hook(session, stored: Sequence[StoredObject])`` runs after each stored batch,
   in the same transaction. Every stored batch is also queued (``intel_index_queue``) for the correlation index,
