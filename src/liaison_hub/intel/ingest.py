@@ -135,13 +135,12 @@ class Ingest:
         if self.max_failures is None or len(self.result.failures) < self.max_failures:
             self.result.failures.append(ObjectOutcome(_as_sent_id(obj), _as_sent_version(obj), message))
 
-    def _succeed(self, obj: dict[str, Any], *, duplicate: bool) -> None:
-        if duplicate:
-            self.result.duplicates += 1
-        else:
-            self.result.stored += 1
+    def _duplicate(self, obj: dict[str, Any]) -> None:
+        """An identical version is already stored (or earlier in the batch): a success, not stored again. New
+        versions are counted by ``_store``, a batch at a time."""
+        self.result.duplicates += 1
         if self.keep_successes:
-            note = "identical version already stored" if duplicate else None
+            note = "identical version already stored"
             self.result.successes.append(ObjectOutcome(obj["id"], _as_sent_version(obj), note))
 
     def _batch(self, batch: list[object]) -> None:
@@ -321,7 +320,7 @@ class Ingest:
                 seen[key] = p.digest
                 fresh.append(p)
             elif seen[key] == p.digest:
-                self._succeed(p.obj, duplicate=True)
+                self._duplicate(p.obj)
             else:
                 self._refuse(p.obj, CONFLICT)
         return fresh
@@ -340,7 +339,7 @@ class Ingest:
             rows = same.get((p.stix_id, p.version), [])
             seen = [row for row in rows if row[0] in visible]
             if any(row[4] == p.digest for row in seen):
-                self._succeed(p.obj, duplicate=True)
+                self._duplicate(p.obj)
             elif seen or any(row[3] == p.audience_id for row in rows):
                 self._refuse(p.obj, CONFLICT)
             else:

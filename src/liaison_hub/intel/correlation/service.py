@@ -10,7 +10,8 @@ for the same value, and that difference reveals nothing that their own lists do 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,6 +168,30 @@ def _current(rows: list[dict[str, Any]], key: str, audiences: dict[int, int]) ->
     return kept
 
 
+def catch_up_in(
+    read: Callable[[], AbstractContextManager[Session]],
+    write: Callable[[], AbstractContextManager[Session]],
+    *,
+    group: int = CATCH_UP_GROUP,
+    max_batches: int | None = None,
+    stopping: Callable[[], bool] | None = None,
+) -> int:
+    """Index queued batches, oldest first, ``group`` at a time (bounded memory: a group's documents at once), up to
+    ``max_batches`` and until ``stopping()``: each group is read and extracted in a transaction from ``read``, then
+    written in one from ``write`` (``plan_catch_up`` / ``apply_catch_up``). The versions indexed."""
+    indexed, taken, after = 0, 0, 0
+    while (max_batches is None or taken < max_batches) and not (stopping is not None and stopping()):
+        size = group if max_batches is None else min(group, max_batches - taken)
+        with read() as session:
+            plan = plan_catch_up(session, max_batches=size, after=after)
+        if not plan.batches:
+            break
+        with write() as session:
+            indexed += apply_catch_up(session, plan)
+        taken, after = taken + len(plan.batches), plan.last_queue_id
+    return indexed
+
+
 def catch_up(session: Session, *, max_batches: int | None = None) -> int:
     """Index the stored batches still queued (``intel_index_queue``), oldest first, in this transaction; the number
     of versions indexed.
@@ -175,15 +200,11 @@ def catch_up(session: Session, *, max_batches: int | None = None) -> int:
     a time. Every query of the index calls this first, so its answer is exact even right after a write: at worst
     it indexes what the worker has not reached yet. Versions deleted meanwhile are simply not found.
     """
-    indexed, taken, after = 0, 0, 0
-    while max_batches is None or taken < max_batches:
-        group = CATCH_UP_GROUP if max_batches is None else min(CATCH_UP_GROUP, max_batches - taken)
-        plan = plan_catch_up(session, max_batches=group, after=after)  # bounded memory: a group at a time
-        if not plan.batches:
-            break
-        indexed += apply_catch_up(session, plan)
-        taken, after = taken + len(plan.batches), plan.last_queue_id
-    return indexed
+
+    def in_session() -> AbstractContextManager[Session]:
+        return nullcontext(session)
+
+    return catch_up_in(in_session, in_session, max_batches=max_batches)
 
 
 def reindex(session: Session, actor: Actor, *, batch_size: int = 1000) -> int:

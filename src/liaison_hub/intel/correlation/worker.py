@@ -11,7 +11,7 @@ It waits while batches keep arriving and starts once none has been queued for ``
 ``liaison serve`` runs it as a process of its own (``IndexProcess``), so that a drain during a long push runs on
 another core instead of holding the request threads behind the GIL. The process reads and extracts the queued
 batches in a read transaction, next to the writers, and takes the write lock only to insert the rows
-(``plan_catch_up`` / ``apply_catch_up``). As a thread (``IndexWorker``: tests, in-memory databases, the
+(``correlation.service.catch_up_in``). As a thread (``IndexWorker``: tests, in-memory databases, the
 ``index_worker = "thread"`` setting) it drains the same way through the server's own session factory.
 """
 
@@ -23,6 +23,7 @@ import os
 import signal
 import threading
 import time
+from functools import partial
 from multiprocessing.synchronize import Event
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from liaison_hub.db.checkpoint import BACKSTOP_PAGES
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.intel.correlation.repository import queue_state
-from liaison_hub.intel.correlation.service import apply_catch_up, plan_catch_up
+from liaison_hub.intel.correlation.service import catch_up_in
 from liaison_hub.runtime import ServerThread
 
 log = logging.getLogger(__name__)
@@ -92,12 +93,11 @@ class IndexWorker(ServerThread):
         return done
 
     def run(self) -> None:
+        factory = self.session_factory
         while not self.stopping.wait(self.every_s):
-            try:
-                if self.pacing.due(_state(self.session_factory)):
-                    self.drain()
-            except Exception:  # a locked or unreachable database: the queue waits for the next round
-                log.exception("correlation index worker: catch-up failed; retrying")
+            self.indexed += _drain_when_due(
+                factory, factory, self.pacing, max_batches=self.max_batches, stopping=self.stopping
+            )
 
 
 def drain_in_two_phases(
@@ -111,16 +111,29 @@ def drain_in_two_phases(
     transaction of ``readers``, then write what is still queued in a short one of ``writers``. The versions
     indexed. The process passes a read-only engine as ``readers``; the thread, whose reads would wait for the GIL
     anyway, passes its one session factory twice."""
-    total, after = 0, 0
-    while stopping is None or not stopping.is_set():
-        with session_scope(readers) as session:
-            plan = plan_catch_up(session, max_batches=max_batches, after=after)
-        if not plan.batches:
-            break
-        with session_scope(writers) as session:
-            total += apply_catch_up(session, plan)
-        after = plan.last_queue_id
-    return total
+    return catch_up_in(
+        partial(session_scope, readers),
+        partial(session_scope, writers),
+        group=max_batches,
+        stopping=None if stopping is None else stopping.is_set,
+    )
+
+
+def _drain_when_due(
+    readers: sessionmaker[Session],
+    writers: sessionmaker[Session],
+    pacing: Pacing,
+    *,
+    max_batches: int,
+    stopping: threading.Event | Event,
+) -> int:
+    """One round of the worker, thread or process: drain if ``pacing`` says so; the versions indexed."""
+    try:
+        if pacing.due(_state(readers)):
+            return drain_in_two_phases(readers, writers, max_batches=max_batches, stopping=stopping)
+    except Exception:  # a locked or unreachable database: the queue waits for the next round
+        log.exception("correlation index worker: catch-up failed; retrying")
+    return 0
 
 
 def run_index_process(database_url: str, stop: Event, every_s: float, quiet_s: float, max_batches: int) -> None:
@@ -136,11 +149,7 @@ def run_index_process(database_url: str, stop: Event, every_s: float, quiet_s: f
     pacing = Pacing(quiet_s=quiet_s)
     try:
         while not stop.wait(every_s) and os.getppid() == parent:
-            try:
-                if pacing.due(_state(readers)):
-                    drain_in_two_phases(readers, writers, max_batches=max_batches, stopping=stop)
-            except Exception:  # a locked or unreachable database: the queue waits for the next round
-                log.exception("correlation index worker: catch-up failed; retrying")
+            _drain_when_due(readers, writers, pacing, max_batches=max_batches, stopping=stop)
     finally:
         reader.dispose()
         writer.dispose()
