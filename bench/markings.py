@@ -56,7 +56,8 @@ class MarkingClass:
     name: str
     tlp: str
     classification: str
-    releasable_to: tuple[str, ...]
+    releasable_to: tuple[str, ...] | None
+    """None: no releasability in the marking (TLP alone decides); (): the owner's nation only."""
     weight: int
     recipients: tuple[str, ...] = ()
 
@@ -77,15 +78,15 @@ class MarkingClass:
 
 # Full profile: a Korean reader cleared NU sees the first four classes (10%), none of the rest.
 FULL_CLASSES = (
-    MarkingClass("clear", "clear", "NU", (), 3),
-    MarkingClass("green-open", "green", "NU", (), 3),
+    MarkingClass("clear", "clear", "NU", None, 3),
+    MarkingClass("green-open", "green", "NU", None, 3),
     MarkingClass("amber-ap4", "amber", "NU", ("AP4",), 2),
     MarkingClass("green-alliance-ap4", "green", "NU", ("ALLIANCE", "AP4"), 2),
     MarkingClass("amber-alliance", "amber", "NU", ("ALLIANCE",), 30),
     MarkingClass("amber-nr-alliance-ap4", "amber", "NR", ("ALLIANCE", "AP4"), 20),
     MarkingClass("strict-alliance", "amber+strict", "NU", ("ALLIANCE",), 10),
     MarkingClass("green-nc-alliance-ap4", "green", "NC", ("ALLIANCE", "AP4"), 10),
-    MarkingClass("red-poster", "red", "NU", (), 5, recipients=(POSTER_ORG_NAME,)),
+    MarkingClass("red-poster", "red", "NU", None, 5, recipients=(POSTER_ORG_NAME,)),
     MarkingClass("amber-owner", "amber", "NU", (), 15),
 )
 
@@ -110,17 +111,20 @@ class WireMarkings:
         extension: dict[str, object] = {
             "extension_type": "property-extension",
             "classification": marking.classification,
-            "releasable_to": list(marking.releasable_to),
         }
+        if marking.releasable_to is not None:
+            extension["releasable_to"] = list(marking.releasable_to)
         if marking.recipients:
             extension["recipients"] = list(marking.recipients)
-        key = f"{marking.classification}|{','.join(marking.releasable_to)}|{','.join(marking.recipients)}"
+        released = "*" if marking.releasable_to is None else ",".join(marking.releasable_to)
+        key = f"{marking.classification}|{released}|{','.join(marking.recipients)}"
+        audience = "" if marking.releasable_to is None else f" REL TO {', '.join(marking.releasable_to) or 'owner'}"
         return {
             "type": "marking-definition",
             "spec_version": "2.1",
             "id": f"marking-definition--{uuid.uuid5(BENCH_NAMESPACE, key)}",
             "created": DEFINITIONS_CREATED,
-            "name": f"{marking.classification} REL TO {', '.join(marking.releasable_to) or 'owner'}",
+            "name": f"{marking.classification}{audience}",
             "extensions": {HUB_EXTENSION_ID: extension},
         }
 

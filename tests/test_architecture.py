@@ -1,19 +1,30 @@
-"""House rules that keep access decided in one place: shareable tables are queried only in repository modules,
-and services stay free of web frameworks."""
+"""House rules that keep access decided in one place.
+
+- Every select of a marked table (a model with an ``audience_id``) goes through the access filter
+  (``policy.readable`` or a function built on it), except in the one ``bookkeeping.py`` module per domain, which
+  holds the unfiltered reads bookkeeping needs and whose results never reach a reader.
+- Marked tables are written (update, delete) only by repositories and bookkeeping modules.
+- Services and repositories stay free of web frameworks; domain packages never import interface packages.
+"""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import liaison_hub
-from liaison_hub.models import Base, Shareable
+from liaison_hub.models import Base
 
 SRC = Path(liaison_hub.__file__).parent
+READS = {"select", "get", "query"}
+WRITES = {"update", "delete"}
+BASE_FILTERS = {"readable", "readable_or_unmarked", "visible_audiences"}
+INTERFACES = ("api", "web", "cli", "taxii")
 
 
-def _shareable_names() -> set[str]:
-    return {mapper.class_.__name__ for mapper in Base.registry.mappers if issubclass(mapper.class_, Shareable)}
+def _marked_names() -> set[str]:
+    return {mapper.class_.__name__ for mapper in Base.registry.mappers if hasattr(mapper.class_, "audience_id")}
 
 
 def _modules() -> list[Path]:
@@ -26,42 +37,195 @@ def _names_in(node: ast.AST) -> set[str]:
     }
 
 
-def _queries_shareable(tree: ast.AST, shareable: set[str]) -> list[int]:
-    """Lines where select(...), session.get(...) or session.query(...) names a shareable model."""
-    lines = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
+def _called(node: ast.AST) -> str:
+    func = node.func if isinstance(node, ast.Call) else None
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _calls(node: ast.AST) -> Iterator[ast.Call]:
+    return (n for n in ast.walk(node) if isinstance(n, ast.Call))
+
+
+def _functions(tree: ast.AST) -> Iterator[ast.FunctionDef]:
+    return (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))
+
+
+def filtering_functions(trees: list[ast.AST]) -> set[str]:
+    """The access filter's functions and, to a fixed point, every function that calls one of them."""
+    found = set(BASE_FILTERS)
+    while True:
+        more = {f.name for tree in trees for f in _functions(tree) if any(_called(c) in found for c in _calls(f))}
+        if more <= found:
+            return found
+        found |= more
+
+
+def _statements(function: ast.FunctionDef) -> list[ast.stmt]:
+    return [n for n in ast.walk(function) if isinstance(n, ast.stmt) and not isinstance(n, ast.FunctionDef)]
+
+
+def _innermost_statement(function: ast.FunctionDef, call: ast.Call) -> ast.stmt:
+    owners = [s for s in _statements(function) if any(n is call for n in ast.walk(s))]
+    return min(owners, key=lambda s: sum(1 for _ in ast.walk(s)))
+
+
+def _targets(statement: ast.stmt) -> set[str]:
+    targets = statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
+    return {t.id for t in targets if isinstance(t, ast.Name)}
+
+
+def _filtered_later(function: ast.FunctionDef, statement: ast.stmt, filters: set[str]) -> bool:
+    """The statement's result (a name, and names assigned from it) reaches a filtering call later in the function."""
+    tracked = _targets(statement)
+    for later in _statements(function):
+        if later.lineno <= statement.lineno or not tracked:
             continue
-        func = node.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        if name in {"select", "get", "query", "update", "delete"} and any(
-            _names_in(arg) & shareable for arg in node.args
-        ):
-            lines.append(node.lineno)
-    return lines
+        uses = _names_in(later) & tracked
+        if uses and any(_called(c) in filters and _names_in(c) & tracked for c in _calls(later)):
+            return True
+        if uses:
+            tracked |= _targets(later)
+    return False
 
 
-def test_the_scanner_finds_a_query_of_a_shareable_model() -> None:
-    code = "def f(session):\n    return session.scalars(select(Report).where(Report.id == 1))\n"
-    assert _queries_shareable(ast.parse(code), {"Report"}) == [2]
-    assert _queries_shareable(ast.parse("x = select(Nation)"), {"Report"}) == []
+def _aliases(scope: ast.AST, marked: set[str]) -> set[str]:
+    """Names bound to a marked model in ``scope``: ``o = StixObject``, ``other = aliased(StixObject)``, and pairs."""
+    found = set(marked)
+    for node in ast.walk(scope):
+        if not isinstance(node, ast.Assign):
+            continue
+        pairs = [(node.targets[0], node.value)]
+        if isinstance(node.targets[0], ast.Tuple) and isinstance(node.value, ast.Tuple):
+            pairs = list(zip(node.targets[0].elts, node.value.elts, strict=False))
+        for target, value in pairs:
+            model = (
+                value.args[0] if isinstance(value, ast.Call) and _called(value) == "aliased" and value.args else value
+            )
+            if isinstance(target, ast.Name) and isinstance(model, ast.Name) and model.id in marked:
+                found.add(target.id)
+    return found
 
 
-def test_only_repositories_query_shareable_tables() -> None:
-    shareable = _shareable_names()
+def _unfiltered_calls(
+    function: ast.FunctionDef, local: set[str], filters: set[str], sources: set[str]
+) -> list[tuple[ast.Call, ast.stmt]]:
+    """Calls in ``function`` that read a marked model (or call a source of such reads), with their statement,
+    whose result is neither filtered in that statement nor passed on to a filter later."""
+    found = []
+    for call in _calls(function):
+        reads = _called(call) in READS and any(_names_in(arg) & local for arg in call.args)
+        if not (reads or _called(call) in sources):
+            continue
+        statement = _innermost_statement(function, call)
+        if any(_called(c) in filters for c in _calls(statement)):
+            continue
+        if not _filtered_later(function, statement, filters):
+            found.append((call, statement))
+    return found
+
+
+def _returns_statement(statement: ast.stmt, call: ast.Call) -> bool:
+    """``return select(...).where(...)``: the call is the returned statement itself (or the head of its method
+    chain), not an execution of it (``return session.scalars(select(...))`` returns rows)."""
+    node = statement.value if isinstance(statement, ast.Return) else None
+    while isinstance(node, ast.Call):
+        if node is call:
+            return True
+        node = node.func.value if isinstance(node.func, ast.Attribute) else None
+    return False
+
+
+def read_violations(trees: dict[str, ast.AST], marked: set[str], filters: set[str]) -> dict[str, list[int]]:
+    """Per module, the lines of unfiltered reads of marked models. A function that only *returns* such a select is
+    a source of statements: its callers must filter what it gives them (followed to a fixed point)."""
+    sources: set[str] = set()
+    while True:
+        lines: dict[str, set[int]] = {}
+        returned: set[str] = set()
+        for name, tree in trees.items():
+            module_marked = _aliases(tree, marked)
+            for function in _functions(tree):
+                local = module_marked | _aliases(function, marked)
+                for call, statement in _unfiltered_calls(function, local, filters, sources):
+                    if _returns_statement(statement, call):
+                        returned.add(function.name)
+                    else:
+                        lines.setdefault(name, set()).add(call.lineno)
+        if returned <= sources:
+            return {name: sorted(found) for name, found in lines.items()}
+        sources |= returned
+
+
+def unfiltered_reads(tree: ast.AST, marked: set[str], filters: set[str]) -> list[int]:
+    """``read_violations`` of one module on its own."""
+    return read_violations({"module": tree}, marked, filters).get("module", [])
+
+
+def _parsed() -> dict[Path, ast.AST]:
+    return {path: ast.parse(path.read_text()) for path in _modules()}
+
+
+def test_the_scanner_finds_an_unfiltered_read_and_accepts_filtered_ones() -> None:
+    marked, filters = {"Report"}, BASE_FILTERS | {"visible_reports"}
+    leaky = "def f(session):\n    return session.scalars(select(Report).where(Report.id == 1))\n"
+    assert unfiltered_reads(ast.parse(leaky), marked, filters) == [2]
+    direct = "def f(session, p):\n    return session.scalars(readable(select(Report), p))\n"
+    later = "def f(session, p):\n    stmt = select(Report.id)\n    stmt = stmt.where(x)\n    return readable(stmt, p)\n"
+    via_helper = "def f(session, p):\n    return select(Report).where(Report.id.in_(visible_reports(p)))\n"
+    for code in (direct, later, via_helper):
+        assert unfiltered_reads(ast.parse(code), marked, filters) == [], code
+    reassigned_but_unfiltered = "def f(s, p):\n    stmt = select(Report)\n    other = readable(select(Report), p)\n"
+    assert unfiltered_reads(ast.parse(reassigned_but_unfiltered), marked, filters) == [2]
+    assert unfiltered_reads(ast.parse("def f():\n    return select(Nation)\n"), marked, filters) == []
+    aliased_read = "def f(s):\n    o = aliased(Report)\n    return s.execute(select(o.id))\n"
+    assert unfiltered_reads(ast.parse(aliased_read), marked, filters) == [3]
+    source = "def f():\n    o = aliased(Report)\n    return select(o.id).where(o.id > 1)\n"
+    assert unfiltered_reads(ast.parse(source), marked, filters) == []  # a statement, returned: its callers decide
+    caller = source + "\ndef g(s):\n    rows = s.execute(f())\n    return list(rows)\n"
+    assert unfiltered_reads(ast.parse(caller), marked, filters) == [6]
+    filtered_caller = source + "\ndef g(s, p):\n    return s.execute(readable(f(), p))\n"
+    assert unfiltered_reads(ast.parse(filtered_caller), marked, filters) == []
+
+
+def test_the_fixed_point_follows_helpers_built_on_the_filter() -> None:
+    code = (
+        "def visible(p):\n    return readable(select(R), p)\n\n"
+        "def listing(p):\n    return select(R).where(visible(p))\n"
+    )
+    assert {"visible", "listing"} <= filtering_functions([ast.parse(code)])
+
+
+def test_marked_tables_are_read_through_the_access_filter_outside_bookkeeping() -> None:
+    trees, marked = _parsed(), _marked_names()
+    assert {"StixObject", "Meeting", "AuditEntry", "IntelObservable"} <= marked
+    filters = filtering_functions(list(trees.values()))
     offenders = {
         str(path.relative_to(SRC)): lines
-        for path in _modules()
-        if path.name != "repository.py" and (lines := _queries_shareable(ast.parse(path.read_text()), shareable))
+        for path, tree in trees.items()
+        if path.name != "bookkeeping.py" and (lines := unfiltered_reads(tree, marked, filters))
     }
-    assert offenders == {}, f"shareable rows queried outside repository.py (use policy.readable there): {offenders}"
+    assert offenders == {}, (
+        f"marked rows read without policy.readable (put bookkeeping reads in bookkeeping.py): {offenders}"
+    )
+
+
+def test_marked_tables_are_written_only_by_repositories_and_bookkeeping() -> None:
+    marked = _marked_names()
+    offenders = {}
+    for path, tree in _parsed().items():
+        if path.name in {"repository.py", "bookkeeping.py"}:
+            continue
+        lines = [c.lineno for c in _calls(tree) if _called(c) in WRITES and any(_names_in(a) & marked for a in c.args)]
+        if lines:
+            offenders[str(path.relative_to(SRC))] = lines
+    assert offenders == {}
 
 
 def test_services_and_repositories_do_not_import_web_frameworks() -> None:
     banned = ("fastapi", "starlette", "typer", "jinja2")
     offenders = []
     for path in _modules():
-        if path.name not in {"service.py", "repository.py"}:
+        if path.name not in {"service.py", "repository.py", "bookkeeping.py"}:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             module = node.module if isinstance(node, ast.ImportFrom) else None

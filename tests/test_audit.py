@@ -14,6 +14,7 @@ from sqlalchemy import Engine, bindparam, func, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from liaison_hub.audit import bookkeeping as audit_bookkeeping
 from liaison_hub.audit import service as audit
 from liaison_hub.cli.main import app as cli
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
@@ -176,7 +177,7 @@ def test_chain_is_intact_after_many_writes_across_batches(
     for _ in range(5):
         append(session, 60)
         session.commit()
-    monkeypatch.setattr(audit, "VERIFY_BATCH", 7)
+    monkeypatch.setattr(audit_bookkeeping, "VERIFY_BATCH", 7)
     result = fresh_verify(database)
     assert result.ok, result
     assert result.checked == entry_count(session) >= 300

@@ -22,17 +22,16 @@ from liaison_hub.errors import InvalidInput
 from liaison_hub.models import Audience
 from liaison_hub.policy import (
     ANONYMOUS,
-    DirectoryView,
     Marking,
     Principal,
     Role,
     Scope,
     audience_for,
-    may_read,
     parse_classification,
     policy_key,
     visible_audiences,
 )
+from liaison_hub.policy.reference import DirectoryView, may_read
 from tests.conftest import SYSTEM_ACTOR, Database
 from tests.factories import organisation_id, principal
 
@@ -42,32 +41,48 @@ NS = parse_classification("NS")
 class Case(NamedTuple):
     tlp: str
     classification: str
-    releasable_to: tuple[str, ...]
+    releasable_to: tuple[str, ...] | None  # None: unset; (): the owner's nation only
     recipients: tuple[str, ...]
     owner: str
     reader: str
     expected: bool
+    owner_only: bool = False
 
 
 CASES = {
     "clearance below the classification hides it even from the owner": Case(
-        "amber", "NS", (), (), "JPN-NCC", "analyst-jp", False
+        "amber", "NS", None, (), "JPN-NCC", "analyst-jp", False
     ),
     "clearance equal to the classification suffices": Case("amber", "NC", ("JPN",), (), "JPN-MOFA", "analyst-jp", True),
     "the owner sees its own record with empty releasability": Case(
         "amber", "NU", (), (), "AUS-CSC", "analyst-au", True
     ),
     "the owner sees its own RED record without being a recipient": Case(
-        "red", "NU", (), ("JPN-NCC",), "AUS-CSC", "analyst-au", True
+        "red", "NU", None, ("JPN-NCC",), "AUS-CSC", "analyst-au", True
     ),
-    "CLEAR is read by anonymous readers": Case("clear", "NU", (), (), "JPN-NCC", "anonymous", True),
-    "CLEAR above NU is not read by anonymous readers": Case("clear", "NR", (), (), "JPN-NCC", "anonymous", False),
-    "CLEAR ignores releasability": Case("clear", "NU", ("JPN",), (), "JPN-NCC", "analyst-be", True),
-    "GREEN with empty releasability reaches any principal of the hub": Case(
-        "green", "NU", (), (), "JPN-NCC", "reader-kr", True
+    "CLEAR is read by anonymous readers": Case("clear", "NU", None, (), "JPN-NCC", "anonymous", True),
+    "CLEAR above NU is not read by anonymous readers": Case("clear", "NR", None, (), "JPN-NCC", "anonymous", False),
+    "CLEAR with releasability is not read by anonymous readers": Case(
+        "clear", "NU", ("JPN",), (), "JPN-NCC", "anonymous", False
     ),
-    "GREEN with empty releasability is not for anonymous readers": Case(
-        "green", "NU", (), (), "JPN-NCC", "anonymous", False
+    "CLEAR REL TO a nation reaches that nation": Case("clear", "NU", ("JPN",), (), "JPN-MOFA", "analyst-jp", True),
+    "CLEAR REL TO a nation does not reach another nation": Case(
+        "clear", "NU", ("JPN",), (), "JPN-NCC", "analyst-be", False
+    ),
+    "CLEAR with empty releasability stays in the owner's nation": Case(
+        "clear", "NU", (), (), "JPN-NCC", "analyst-be", False
+    ),
+    "GREEN without releasability reaches any principal of the hub": Case(
+        "green", "NU", None, (), "JPN-NCC", "reader-kr", True
+    ),
+    "GREEN without releasability is not for anonymous readers": Case(
+        "green", "NU", None, (), "JPN-NCC", "anonymous", False
+    ),
+    "GREEN with empty releasability reaches the owner's nation": Case(
+        "green", "NU", (), (), "JPN-MOFA", "analyst-jp", True
+    ),
+    "GREEN with empty releasability does not reach another nation": Case(
+        "green", "NU", (), (), "JPN-NCC", "reader-kr", False
     ),
     "GREEN REL TO AP4 reaches an AP4 nation": Case("green", "NU", ("AP4",), (), "JPN-NCC", "reader-kr", True),
     "GREEN REL TO AP4 does not reach a nation outside it": Case(
@@ -81,6 +96,12 @@ CASES = {
     ),
     "AMBER REL TO a nation does not reach another nation": Case(
         "amber", "NU", ("JPN",), (), "JPN-MOFA", "analyst-au", False
+    ),
+    "AMBER without releasability reaches the owner's nation": Case(
+        "amber", "NU", None, (), "JPN-MOFA", "analyst-jp", True
+    ),
+    "AMBER without releasability does not reach another nation": Case(
+        "amber", "NU", None, (), "JPN-MOFA", "analyst-au", False
     ),
     "AMBER with empty releasability reaches the owner's nation": Case(
         "amber", "NU", (), (), "JPN-MOFA", "analyst-jp", True
@@ -116,13 +137,26 @@ CASES = {
     "AMBER+STRICT does not reach a named recipient outside releasability": Case(
         "amber+strict", "NU", ("JPN",), ("AUS-CSC",), "JPN-NCC", "analyst-au", False
     ),
-    "RED reaches a named recipient": Case("red", "NU", (), ("AUS-CSC",), "JPN-NCC", "analyst-au", True),
+    "RED reaches a named recipient": Case("red", "NU", None, ("AUS-CSC",), "JPN-NCC", "analyst-au", True),
     "RED does not reach a releasable nation that is not a recipient": Case(
         "red", "NU", ("JPN",), ("AUS-CSC",), "JPN-MOFA", "analyst-jp", False
     ),
-    "RED needs the recipient's clearance too": Case("red", "NC", (), ("AUS-CSC",), "JPN-NCC", "analyst-au", False),
-    "RED is never read anonymously": Case("red", "NU", (), ("AUS-CSC",), "JPN-NCC", "anonymous", False),
-    "RED reaches an alliance body named as recipient": Case("red", "NU", (), ("LO-TYO",), "JPN-NCC", "liaison", True),
+    "RED REL TO a nation does not reach a recipient outside it": Case(
+        "red", "NU", ("JPN",), ("AUS-CSC",), "JPN-MOFA", "analyst-au", False
+    ),
+    "RED needs the recipient's clearance too": Case("red", "NC", None, ("AUS-CSC",), "JPN-NCC", "analyst-au", False),
+    "RED is never read anonymously": Case("red", "NU", None, ("AUS-CSC",), "JPN-NCC", "anonymous", False),
+    "RED reaches an alliance body named as recipient": Case("red", "NU", None, ("LO-TYO",), "JPN-NCC", "liaison", True),
+    "owner-only does not reach the owner's nation": Case(
+        "green", "NU", None, (), "JPN-MOFA", "analyst-jp", False, owner_only=True
+    ),
+    "owner-only does not reach a named recipient": Case(
+        "amber+strict", "NU", None, ("AUS-CSC",), "JPN-NCC", "analyst-au", False, owner_only=True
+    ),
+    "owner-only reaches the owner": Case("clear", "NU", None, (), "JPN-NCC", "analyst-jp", True, owner_only=True),
+    "owner-only CLEAR is not read by anonymous readers": Case(
+        "clear", "NU", None, (), "JPN-NCC", "anonymous", False, owner_only=True
+    ),
 }
 
 
@@ -153,6 +187,7 @@ def test_visibility_rule_branch(session: Session, case: Case) -> None:
         releasable_to=case.releasable_to,
         recipients=tuple(organisation_id(session, name) for name in case.recipients),
         owner_organisation_id=organisation_id(session, case.owner),
+        owner_only=case.owner_only,
     )
     audience_id = store(session, marking)
     reader = reader_named(session, case.reader)
@@ -264,7 +299,7 @@ principals = st.builds(
     clearance_rank=st.integers(0, 4),
     roles=st.frozensets(st.sampled_from(list(Role))),
     scopes=st.frozensets(st.sampled_from(list(Scope))),
-    kind=st.sampled_from(["user", "token", "anonymous", "system", "peer"]),
+    kind=st.sampled_from(["session", "token", "anonymous", "system", "peer"]),
 )
 
 
@@ -273,7 +308,8 @@ principals = st.builds(
 def test_principals_with_equal_policy_keys_get_the_same_access_filter(first: Principal, other: Principal) -> None:
     """Page statements are cached by ``policy_key``: two principals that differ only outside it must get the very
     same filter (a field that the filter reads but the key lacks would make this fail)."""
-    kind = other.kind if other.is_anonymous == first.is_anonymous else first.kind
+    same_kind = (other.is_anonymous, other.is_system) == (first.is_anonymous, first.is_system)
+    kind = other.kind if same_kind else first.kind
     second = replace(first, username=other.username, user_id=other.user_id, roles=other.roles, scopes=other.scopes)
     second = replace(second, kind=kind)
     assert policy_key(first) == policy_key(second)
@@ -282,7 +318,7 @@ def test_principals_with_equal_policy_keys_get_the_same_access_filter(first: Pri
 
 @pytest.mark.parametrize(
     "change",
-    [{"organisation_id": 2}, {"nation_code": "JPN"}, {"clearance_rank": 1}, {"kind": "anonymous"}],
+    [{"organisation_id": 2}, {"nation_code": "JPN"}, {"clearance_rank": 1}, {"kind": "anonymous"}, {"kind": "system"}],
     ids=lambda c: next(iter(c)),
 )
 def test_each_field_of_the_policy_key_changes_the_access_filter(change: dict[str, object]) -> None:

@@ -17,15 +17,14 @@ from liaison_hub.models import Audience, Grouping, GroupingMember, Organisation
 from liaison_hub.policy import (
     ANONYMOUS,
     TLP,
-    DirectoryView,
     Marking,
     Principal,
     audience_for,
     classification_levels,
-    may_read,
     readable,
     visible_audiences,
 )
+from liaison_hub.policy.reference import DirectoryView, may_read
 from tests.conftest import Database
 
 NATIONS = ("AUS", "JPN", "KOR", "NZL", "BEL", "FRA", "USA", "BRA")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from liaison_hub.cli.main import app as cli
-from liaison_hub.models.consultations import ActionItem, ConsultationSeries
+from liaison_hub.models.consultations import ActionItem, ConsultationSeries, Meeting
 from tests.conftest import TEST_SECRET, Database
 
 CREATE = [
@@ -65,12 +65,20 @@ def test_create_propose_apply_upcoming_and_export(database: Database, session: S
     assert len(list(events)) == 4
 
 
+def _first_meeting(session: Session) -> str:
+    """The id of the earliest meeting (ids are random: they say nothing of how many records exist); the
+    transaction ends at once, as in ``_count``."""
+    session.rollback()
+    found = str(session.scalar(select(Meeting.id).order_by(Meeting.starts_at).limit(1)))
+    session.rollback()
+    return found
+
+
 def test_actions_add_and_close(database: Database, session: Session, tmp_path: Path) -> None:
     session.commit()
     series_id = run(database, tmp_path, *CREATE)[1].split("created series ")[1].split()[0]
     run(database, tmp_path, "consult", "propose", series_id, "--user", "analyst-jp", "--apply")
-    session.rollback()
-    meeting_id = "1"
+    meeting_id = _first_meeting(session)
     code, out = run(database, tmp_path, "consult", "action", "add", meeting_id, "--user", "analyst-jp",
                     "--title", "Send indicators", "--owner", "JPN-NCC", "--due", "2027-03-01")  # fmt: skip
     assert code == 0, out
@@ -101,7 +109,7 @@ def test_bad_input_exits_non_zero_with_a_message_and_saves_nothing(
     assert _count(session, ConsultationSeries) == 0
     series_id = run(database, tmp_path, *CREATE)[1].split("created series ")[1].split()[0]
     run(database, tmp_path, "consult", "propose", series_id, "--user", "analyst-jp", "--apply")
-    code, out = run(database, tmp_path, "consult", "action", "add", "1", "--user", "analyst-jp",
+    code, out = run(database, tmp_path, "consult", "action", "add", _first_meeting(session), "--user", "analyst-jp",
                     "--title", "Late", "--owner", "JPN-NCC", "--due", "2026-01-01")  # fmt: skip
     assert code == 1
     assert "before the meeting" in out

@@ -110,7 +110,7 @@ def test_unknown_marking_kinds_are_refused(session: Session, collection: str) ->
     result = ingest(session, "analyst-jp", collection, [odd, indicator("192.0.2.20", markings=(odd["id"],))])
     assert result.refused == 2
     assert "does not understand" in (result.failures[0].message or "")
-    assert "unknown marking-definition" in (result.failures[1].message or "")
+    assert f"its marking-definition {odd['id']} was refused" in (result.failures[1].message or "")
 
 
 def test_duplicates_succeed_and_different_content_under_the_same_version_is_refused(
@@ -167,14 +167,21 @@ def test_date_added_is_unique_and_increasing_across_requests(session: Session, c
     assert added == sorted(set(added))
 
 
-def test_one_audit_entry_per_ingest_with_counts(session: Session, collection: str) -> None:
-    before = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "intel.ingest"))
-    ingest(session, "analyst-jp", collection, [indicator(f"203.0.113.{i}") for i in range(25)] + [{"type": "bogus"}])
-    entries = session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "intel.ingest").order_by(AuditEntry.seq)
-    ).all()
-    assert len(entries) == (before or 0) + 1
-    assert entries[-1].details == {"total": 26, "stored": 25, "duplicates": 0, "refused": 1}
+def test_one_audit_entry_per_ingest_and_one_per_marking_of_what_it_stored(session: Session, collection: str) -> None:
+    """Counts of stored objects are written per marking (only readers of that marking see them); the refusals,
+    which stored nothing, in one unmarked entry."""
+    first = session.scalar(select(func.max(AuditEntry.seq))) or 0
+    green = [indicator(f"203.0.113.{i}", markings=(tlp("green"),)) for i in range(5)]
+    amber = [indicator(f"203.0.113.{i + 5}") for i in range(20)]
+    ingest(session, "analyst-jp", collection, [*green, *amber, {"type": "bogus"}])
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.seq > first).order_by(AuditEntry.seq)).all()
+    assert [(e.action, e.details, e.audience_id) for e in entries if e.action == "intel.ingest"] == [
+        ("intel.ingest", {"refused": 1}, None)
+    ]
+    stored = [(e.details, e.audience_id) for e in entries if e.action == "intel.ingest.stored"]
+    assert sorted(d["stored"] for d, _ in stored) == [5, 20]
+    assert all(audience is not None for _, audience in stored)
+    assert len({audience for _, audience in stored}) == 2
 
 
 def test_batch_hooks_see_each_stored_batch(session: Session, collection: str) -> None:
@@ -236,14 +243,16 @@ def test_reads_of_red_objects_are_audited_once_per_response(session: Session, co
     visible(session, "analyst-au", collection, types=("malware",))
     (entry,) = session.scalars(reads).all()
     assert entry.actor == "reader-kr"
-    assert entry.details == {"objects": [family["id"]]}
+    assert entry.details == {"via": "objects", "objects": [family["id"]]}
+    assert entry.audience_id is not None
     reader = principal(session, "reader-kr")
     service.manifest(session, reader, collection=collection, filters=ObjectFilters(), page=PageRequest(10))
     service.list_versions(
         session, reader, collection=collection, stix_id=family["id"], filters=ObjectFilters(), page=PageRequest(10)
     )
     manifest_read, versions_read = session.scalars(reads.order_by(AuditEntry.seq)).all()[1:]
-    assert manifest_read.details == versions_read.details == {"objects": [family["id"]]}
+    assert manifest_read.details == {"via": "manifest", "objects": [family["id"]]}
+    assert versions_read.details == {"via": "versions", "objects": [family["id"]]}
 
 
 def test_granular_markings_are_kept_and_the_most_restrictive_decides(session: Session, collection: str) -> None:

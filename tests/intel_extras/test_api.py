@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from liaison_hub.models import Audience, AuditEntry
 from liaison_hub.models.intel import StixObject
 from liaison_hub.models.intel_correlation import IntelObservable
-from liaison_hub.policy import marking_of, may_read
+from liaison_hub.policy import marking_of
+from liaison_hub.policy.reference import may_read
 from tests.conftest import LiveServer
 from tests.factories import make_token, principal
 from tests.intel_extras.conftest import READERS, indicator, make_collection, marked, sighting, store
@@ -153,5 +154,8 @@ def test_admins_delete_a_collection_and_learn_only_how_many_versions_they_could_
     assert _rows(session, doomed_id) == 0
     assert _rows(session, doomed_id, IntelObservable) == 0
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "intel.collection.delete")).one()
-    assert entry.details["readable_versions_deleted"] == expected
+    assert entry.details == {"title": "Collection doomed", "alias": "doomed"}
     assert entry.actor == "admin"
+    counted = session.scalars(select(AuditEntry).where(AuditEntry.action == "intel.collection.delete.versions")).all()
+    assert sum(e.details["versions_deleted"] for e in counted) == total
+    assert len({e.audience_id for e in counted}) == len(counted) > 1

@@ -16,7 +16,8 @@ from liaison_hub.cli.main import app as cli
 from liaison_hub.models import Audience
 from liaison_hub.models.intel import IntelIndexQueue, StixObject
 from liaison_hub.models.intel_correlation import IntelObservable
-from liaison_hub.policy import marking_of, may_read
+from liaison_hub.policy import marking_of
+from liaison_hub.policy.reference import may_read
 from tests.conftest import TEST_SECRET, Database
 from tests.factories import principal
 from tests.intel_extras.conftest import READERS, indicator, make_collection, marked, sco

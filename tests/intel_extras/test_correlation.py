@@ -21,8 +21,9 @@ from liaison_hub.intel.schemas import ObjectFilters
 from liaison_hub.models import Audience, Organisation
 from liaison_hub.models.intel import IntelIndexQueue, StixObject
 from liaison_hub.models.intel_correlation import IntelObservable, IntelSightingLink
-from liaison_hub.policy import DirectoryView, marking_of, may_read
+from liaison_hub.policy import marking_of
 from liaison_hub.policy.principal import Actor
+from liaison_hub.policy.reference import DirectoryView, may_read
 from tests.factories import principal
 from tests.intel_extras.conftest import READERS, indicator, make_collection, marked, sco, sighting, store
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from liaison_hub.directory import repository as directory_repo
 from liaison_hub.intel.markings import ACS3_EXTENSION_ID
-from liaison_hub.policy import DirectoryView, Marking, may_read
+from liaison_hub.policy import Marking
+from liaison_hub.policy.reference import DirectoryView, may_read
 from tests.factories import organisation_id, principal
 from tests.intel.stixgen import hub_marking, indicator, tlp
 
@@ -44,7 +45,7 @@ class Case:
     refs: tuple[str, ...]
     tlp: str
     classification: str = "NU"
-    releasable_to: tuple[str, ...] = ()
+    releasable_to: tuple[str, ...] | None = None
     recipients: tuple[str, ...] = ()
 
 
@@ -53,7 +54,7 @@ CASES = (
     Case("amber-nr-ap4", "analyst-au", (tlp("amber"), NR_AP4["id"]), "amber", "NR", ("AP4",)),
     Case("amber-nc-jpn", "analyst-jp", (tlp("amber"), NC_JPN["id"]), "amber", "NC", ("JPN",)),
     Case("red-kor", "analyst-jp", (tlp("red"), RED_KOR["id"]), "red", "NU", ("ALLIANCE", "AP4"), ("KOR-NCSC",)),
-    Case("clear", "analyst-be", (tlp("clear"),), "clear", "NU", ("ALLIANCE", "AP4")),
+    Case("clear", "analyst-be", (tlp("clear"),), "clear", "NU", None),
     Case("unmarked", "analyst-au", (), "amber", "NU", ("ALLIANCE", "AP4")),
     Case("acs-nc-bel-jpn", "analyst-be", (tlp("amber"), ACS_NC_BEL_JPN["id"]), "amber", "NC", ("BEL", "JPN")),
     Case(
@@ -71,7 +72,7 @@ CASES = (
         ("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",),
         "clear",
         "NU",
-        ("ALLIANCE", "AP4"),
+        None,
     ),
 )
 DEFINITIONS = (REL_ALLIANCE_AP4, NR_AP4, NC_JPN, RED_KOR, STRICT_AUS, ACS_NC_BEL_JPN)

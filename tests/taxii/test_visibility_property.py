@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.intel import service
 from liaison_hub.intel.schemas import CollectionCreate
-from liaison_hub.policy import Marking, may_read
+from liaison_hub.policy import Marking
 from liaison_hub.policy.principal import SYSTEM, Actor
+from liaison_hub.policy.reference import may_read
 from tests.factories import organisation_id, principal
 from tests.intel.stixgen import hub_marking, malware, new_version, tlp
 from tests.taxii.conftest import NS, USERS, TaxiiHub

@@ -40,12 +40,14 @@ class VerificationRead(BaseModel):
 @router.get("", response_model=list[AuditEntryRead])
 def list_entries(
     session: DbSession,
-    _: Admin,
+    actor: Admin,
     before: int | None = Query(None, ge=1, le=MAX_INTEGER),
     limit: int = Query(50, ge=1, le=500),
 ) -> list[AuditEntryRead]:
-    """Newest entries first; page with ``before`` = the last seq seen."""
-    return [AuditEntryRead.model_validate(e) for e in repo.latest(session, before=before, limit=limit)]
+    """Newest entries first; page with ``before`` = the last seq seen. Entries about marked records appear only
+    when the caller may read those records (so sequence numbers have gaps)."""
+    rows = repo.latest(session, actor.principal, before=before, limit=limit)
+    return [AuditEntryRead.model_validate(e) for e in rows]
 
 
 @router.get("/verify", response_model=VerificationRead)

@@ -1,23 +1,28 @@
-"""Append to and verify the hash-chained audit log. Appends happen in the caller's transaction."""
+"""Append to and verify the hash-chained audit log. Appends happen in the caller's transaction.
+
+What an entry may hold: who, when, the action, the kind and id of what it names, and details made of ids, kinds,
+markings (their labels) and sizes, never a record's content (a title, a text, a location). An entry that names a
+marked record carries that record's audience, so that the audit trail shows it only to whom may read the record;
+an entry about records of several markings is written once per marking (``record_per_audience``)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from liaison_hub.audit import bookkeeping
 from liaison_hub.db.types import utcnow
 from liaison_hub.models import AuditEntry, AuditHead
 from liaison_hub.policy.principal import Actor
 
 GENESIS = "0" * 64
-VERIFY_BATCH = 5000
 
 
 _CHAIN_ORDER = ("seq", "at", "actor", "action", "entity_type", "entity_id", "source", "details", "prev_hash")
@@ -68,9 +73,11 @@ def record(
     entity_type: str,
     entity_id: object,
     details: dict[str, Any] | None = None,
+    audience_id: int | None = None,
 ) -> None:
-    """Append one entry: who, when, what, from where. Core statements on the session's connection (no ORM unit of
-    work): reads of sensitive objects append an entry per response, so an append must be cheap."""
+    """Append one entry: who, when, what, from where, and the audience of the marked record it names (None for
+    unmarked things). Core statements on the session's connection (no ORM unit of work): reads of sensitive objects
+    append an entry per response, so an append must be cheap."""
     seq, prev_hash = _advance_head(session)
     entry = {
         "seq": seq,
@@ -84,9 +91,33 @@ def record(
         "prev_hash": prev_hash,
     }
     entry["hash"] = _digest_of(entry)
+    entry["audience_id"] = audience_id  # a visibility label, not part of the chained content
     connection = session.connection()
     connection.execute(_INSERT, entry)
     connection.execute(_SET_LAST, {"last_hash": entry["hash"]})
+
+
+def record_per_audience(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    per_audience: Mapping[int, dict[str, Any]],
+) -> None:
+    """One entry per audience, each with the details of the records under that audience alone: counts and ids of
+    records of one marking never reach a reader of another."""
+    for audience_id in sorted(per_audience):
+        record(
+            session,
+            actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            details=per_audience[audience_id],
+            audience_id=audience_id,
+        )
 
 
 _HEAD = cast(Table, AuditHead.__table__)
@@ -103,27 +134,10 @@ class Verification:
     reason: str = ""
 
 
-def _entries(session: Session) -> Iterator[AuditEntry]:
-    last = 0
-    while True:
-        # populate_existing: check what the database holds, not copies this session loaded earlier.
-        batch = session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.seq > last)
-            .order_by(AuditEntry.seq)
-            .limit(VERIFY_BATCH)
-            .execution_options(populate_existing=True)
-        ).all()
-        if not batch:
-            return
-        yield from batch
-        last = batch[-1].seq
-
-
 def verify(session: Session) -> Verification:
     """Walk the chain: every entry must hash to its stored hash and link to its predecessor without gaps."""
     expected_seq, prev_hash, checked = 1, GENESIS, 0
-    for entry in _entries(session):
+    for entry in bookkeeping.all_entries(session):
         if entry.seq != expected_seq:
             return Verification(False, checked, expected_seq, f"entry {expected_seq} is missing")
         if entry.prev_hash != prev_hash:

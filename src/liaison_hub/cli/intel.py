@@ -20,8 +20,7 @@ from liaison_hub.cli.common import cli_actor, console, errors, fail, load_settin
 from liaison_hub.config import Settings
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.db.migrate import ensure_current
-from liaison_hub.directory import service as directory
-from liaison_hub.directory.auth import principal_for
+from liaison_hub.directory.auth import acting_as
 from liaison_hub.errors import HubError
 from liaison_hub.intel import exchange
 from liaison_hub.intel import service as intel
@@ -29,7 +28,7 @@ from liaison_hub.intel.correlation import service as correlation
 from liaison_hub.intel.correlation.worker import IndexWorker
 from liaison_hub.intel.schemas import CollectionCreate, DefaultMarking, IngestResult
 from liaison_hub.policy.levels import parse_classification
-from liaison_hub.policy.principal import Actor
+from liaison_hub.policy.principal import Actor, PrincipalKind
 from liaison_hub.runtime import settle_heap
 
 intel_app = typer.Typer(help="Intelligence: STIX 2.1 import/export, search, collections.", no_args_is_help=True)
@@ -42,14 +41,8 @@ REASONS_SHOWN = 10
 
 
 def _actor(session: Session, username: str, accreditation_code: str) -> Actor:
-    account = directory.user(session, username)
-    principal = principal_for(
-        account,
-        scopes=directory.allowed_scopes(account.roles),
-        accreditation=parse_classification(accreditation_code),
-        kind="cli",
-    )
-    return Actor(principal, source="cli")
+    accreditation = parse_classification(accreditation_code)
+    return acting_as(session, username, accreditation=accreditation, kind=PrincipalKind.cli, source="cli")
 
 
 def _files(sources: list[str]) -> list[str]:
@@ -297,7 +290,7 @@ def collection_create(
     """Create a collection with the default marking of objects that arrive unmarked."""
     with transaction() as ctx:
         marking = DefaultMarking(
-            tlp=tlp, classification=classification, releasable_to=releasable_to or [], recipients=recipient or []
+            tlp=tlp, classification=classification, releasable_to=releasable_to or None, recipients=recipient or []
         )
         row = intel.create_collection(
             ctx.session,

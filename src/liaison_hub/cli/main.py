@@ -187,7 +187,7 @@ def audit_log(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None
     """Show the newest audit entries."""
     with transaction() as ctx:
         table = Table("seq", "at (UTC)", "actor", "action", "entity", "source")
-        for e in audit_repo.latest(ctx.session, limit=limit):
+        for e in audit_repo.latest(ctx.session, ctx.actor.principal, limit=limit):
             table.add_row(
                 str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, f"{e.entity_type}:{e.entity_id}", e.source
             )

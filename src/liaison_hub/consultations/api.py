@@ -137,7 +137,7 @@ def add_decision(
     meeting_id: int, data: DecisionCreate, session: DbSession, actor: Writer, state: State
 ) -> DecisionRead:
     row = meetings.add_decision(session, actor, meeting_id=meeting_id, data=data, accreditation=state.accreditation)
-    return views.decision_reads(views.Names(session), [row])[0]
+    return views.decision_reads(session, actor.principal, [row])[0]
 
 
 @router.post("/meetings/{meeting_id}/actions", response_model=ActionRead, status_code=status.HTTP_201_CREATED)

@@ -20,9 +20,8 @@ from liaison_hub.consultations.schemas import (
     SeriesCreate,
 )
 from liaison_hub.db.types import utcnow
-from liaison_hub.directory import service as directory
-from liaison_hub.directory.auth import principal_for
-from liaison_hub.policy.principal import Actor
+from liaison_hub.directory.auth import acting_as
+from liaison_hub.policy.principal import Actor, PrincipalKind
 from liaison_hub.policy.schemas import MarkingIn
 
 consult_app = typer.Typer(
@@ -35,9 +34,7 @@ User = Annotated[str, typer.Option("--user", "-u", help="Act as this hub user (t
 
 
 def _as_user(ctx: CliContext, username: str) -> Actor:
-    account = directory.user(ctx.session, username)
-    scopes = directory.allowed_scopes(account.roles)
-    return Actor(principal_for(account, scopes=scopes, accreditation=ctx.accreditation, kind="cli"), source="cli")
+    return acting_as(ctx.session, username, accreditation=ctx.accreditation, kind=PrincipalKind.cli, source="cli")
 
 
 def _participant(text: str) -> ParticipantIn:
@@ -76,7 +73,7 @@ def create(
                 "duration_minutes": duration,
                 "areas": area or ["cyber"],
                 "participants": [_participant(p) for p in participant],
-                "marking": MarkingIn(tlp=tlp, classification=classification, releasable_to=rel or []),
+                "marking": MarkingIn(tlp=tlp, classification=classification, releasable_to=rel or None),
             }
         )
         row = service.create_series(ctx.session, _as_user(ctx, user), data=data, accreditation=ctx.accreditation)

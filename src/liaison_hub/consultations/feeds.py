@@ -16,11 +16,11 @@ from liaison_hub.db.types import utcnow
 from liaison_hub.directory import repository as directory
 from liaison_hub.directory.auth import principal_for
 from liaison_hub.directory.security import token_digest
-from liaison_hub.directory.service import allowed_scopes
 from liaison_hub.errors import Forbidden, NotFound
 from liaison_hub.models.consultations import CalendarFeed, ConsultationSeries
 from liaison_hub.policy.levels import Level
-from liaison_hub.policy.principal import Actor, Principal, Scope
+from liaison_hub.policy.principal import Actor, Principal, PrincipalKind, Scope
+from liaison_hub.policy.rights import allowed_scopes
 from liaison_hub.policy.schemas import marking_read
 
 FEED_PREFIX = "cal_"
@@ -30,8 +30,7 @@ def create_feed(session: Session, actor: Actor, *, series_id: int | None, secret
     """A new subscription for the acting user; the secret is returned once."""
     if actor.principal.user_id is None:
         raise Forbidden("calendar feeds belong to users")
-    if series_id is not None:
-        series(session, actor.principal, series_id)
+    series_row = series(session, actor.principal, series_id) if series_id is not None else None
     secret = FEED_PREFIX + secrets.token_urlsafe(32)
     row = CalendarFeed(
         user_id=actor.principal.user_id,
@@ -49,6 +48,7 @@ def create_feed(session: Session, actor: Actor, *, series_id: int | None, secret
         entity_type="consultation_feed",
         entity_id=row.id,
         details={"series_id": series_id},
+        audience_id=series_row.audience_id if series_row is not None else None,
     )
     return row, secret
 
@@ -80,7 +80,7 @@ def feed_principal(
         account,
         scopes=frozenset({Scope.read}) & allowed_scopes(account.roles),
         accreditation=accreditation,
-        kind="feed",
+        kind=PrincipalKind.feed,
     )
     return feed, principal
 
@@ -100,7 +100,6 @@ def series_feeds(session: Session, principal: Principal, rows: Sequence[Consulta
         SeriesFeed(
             series=s,
             meetings=[m for m in meetings if m.series_id == s.id],
-            taken=repo.rule_instants_of_series(session, s.id),
             label=marking_read(audiences[s.audience_id], names).label,
             participants=people.get(s.id, []),
             actions=[a for a in actions if meeting_series[a.meeting_id] == s.id],

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from liaison_hub.audit.service import record
+from liaison_hub.consultations import bookkeeping
 from liaison_hub.consultations import repository as repo
 from liaison_hub.consultations.schemas import (
     ActionCreate,
@@ -21,6 +21,7 @@ from liaison_hub.consultations.schemas import (
     MinutesIn,
 )
 from liaison_hub.consultations.service import (
+    audit_write,
     marking_audience,
     meeting,
     participant_orgs,
@@ -69,7 +70,7 @@ def add_agenda_item(
     audience = marking_audience(session, actor, data.marking, default=default, accreditation=accreditation)
     item = AgendaItem(
         meeting_id=row.id,
-        position=repo.next_agenda_position(session, row.id),
+        position=bookkeeping.next_agenda_position(session, row.id),
         title=data.title,
         presenter_organisation_id=presenter.id if presenter else None,
         audience_id=audience.id,
@@ -84,20 +85,21 @@ def add_agenda_item(
             )
         )
     session.flush()
-    record(
+    audit_write(
         session,
         actor,
         action="consultation.agenda.add",
         entity_type="consultation_agenda_item",
         entity_id=item.id,
-        details=data.model_dump(mode="json") | {"meeting_id": row.id},
+        audience=audience,
+        details={"meeting_id": row.id, "links": len(data.links)},
     )
     return item
 
 
 def set_attendance(session: Session, actor: Actor, *, meeting_id: int, data: Sequence[AttendanceIn]) -> Meeting:
     """Record who attended; organisations are replaced one by one, others are left as they were."""
-    row, series_row, _ = _writable_meeting(session, actor, meeting_id)
+    row, series_row, meeting_audience = _writable_meeting(session, actor, meeting_id)
     allowed = {org.id for org in participant_orgs(session, series_row.id)} | {series_row.owner_organisation_id}
     existing = {a.organisation_id: a for a, _ in repo.attendance(session, row.id)}
     for entry in data:
@@ -112,13 +114,14 @@ def set_attendance(session: Session, actor: Actor, *, meeting_id: int, data: Seq
         else:
             current.status, current.names = entry.status.value, entry.names
     session.flush()
-    record(
+    audit_write(
         session,
         actor,
         action="consultation.attendance.set",
         entity_type="consultation_meeting",
         entity_id=row.id,
-        details={"attendance": [e.model_dump(mode="json") for e in data]},
+        audience=meeting_audience,
+        details={"organisations": len(data)},
     )
     return row
 
@@ -132,13 +135,14 @@ def save_minutes(session: Session, actor: Actor, *, meeting_id: int, data: Minut
     text.body, text.author_user_id, text.updated_at = data.body, actor.principal.user_id, utcnow()
     session.add(text)
     session.flush()
-    record(
+    audit_write(
         session,
         actor,
         action="consultation.minutes.save",
         entity_type="consultation_minutes",
         entity_id=text.id,
-        details={"meeting_id": row.id, "audience_id": audience.id, "length": len(data.body)},
+        audience=audience,
+        details={"meeting_id": row.id, "length": len(data.body)},
     )
     return text
 
@@ -154,7 +158,7 @@ def add_decision(
     decision = Decision(
         series_id=series_row.id,
         meeting_id=row.id,
-        number=repo.next_decision_number(session, series_row.id),
+        number=bookkeeping.next_decision_number(session, series_row.id),
         text=data.text,
         decided_on=decided_on,
         audience_id=audience.id,
@@ -165,13 +169,14 @@ def add_decision(
             session.flush()
     except IntegrityError:
         raise Conflict("another decision was numbered at the same moment; try again") from None
-    record(
+    audit_write(
         session,
         actor,
         action="consultation.decision.add",
         entity_type="consultation_decision",
         entity_id=decision.id,
-        details=data.model_dump(mode="json") | {"number": decision.number},
+        audience=audience,
+        details={"meeting_id": row.id, "length": len(data.text)},
     )
     return decision
 
@@ -214,13 +219,14 @@ def add_action(
     )
     session.add(action)
     session.flush()
-    record(
+    audit_write(
         session,
         actor,
         action="consultation.action.add",
         entity_type="consultation_action_item",
         entity_id=action.id,
-        details=data.model_dump(mode="json") | {"meeting_id": row.id},
+        audience=audience,
+        details={"meeting_id": row.id, "decision_id": action.decision_id},
     )
     return action
 
@@ -251,13 +257,14 @@ def update_action(session: Session, actor: Actor, *, action_id: int, data: Actio
         item.status = data.status.value
         item.closed_at = None if data.status is ActionStatus.open else utcnow()
     session.flush()
-    record(
+    audit_write(
         session,
         actor,
         action="consultation.action.update",
         entity_type="consultation_action_item",
         entity_id=item.id,
-        details=data.model_dump(mode="json", exclude_none=True),
+        audience=repo.audiences(session, [item.audience_id])[item.audience_id],
+        details={"fields": sorted(data.model_dump(exclude_none=True)), "status": item.status},
     )
     return item
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from liaison_hub.models.consultations import (
 )
 from liaison_hub.policy.filter import readable, visible_audiences
 from liaison_hub.policy.levels import classification_levels
-from liaison_hub.policy.principal import Principal
+from liaison_hub.policy.principal import Principal, PrincipalKind
 
 
 def visible_series(principal: Principal) -> Select[int]:
@@ -89,27 +90,10 @@ def meetings_of_series(session: Session, principal: Principal, series_ids: Itera
     return session.scalars(stmt.order_by(Meeting.series_id, Meeting.recurrence_id)).all()
 
 
-def rule_instants_of_series(session: Session, series_id: int) -> set[datetime]:
-    """Rule instants already taken by a meeting of a series the caller may write (no content is read)."""
-    return set(session.scalars(select(Meeting.recurrence_id).where(Meeting.series_id == series_id)))
-
-
 def agenda(session: Session, principal: Principal, meeting_id: int) -> Sequence[AgendaItem]:
     stmt = select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
     stmt = readable(stmt.where(AgendaItem.meeting_id.in_(visible_meetings(principal))), principal)
     return session.scalars(stmt.order_by(AgendaItem.position, AgendaItem.id)).all()
-
-
-def next_agenda_position(session: Session, meeting_id: int) -> int:
-    return (
-        int(
-            session.scalar(
-                select(func.coalesce(func.max(AgendaItem.position), 0)).where(AgendaItem.meeting_id == meeting_id)
-            )
-            or 0
-        )
-        + 1
-    )
 
 
 def record_links(session: Session, principal: Principal, agenda_item_ids: Iterable[int]) -> Sequence[RecordLink]:
@@ -139,20 +123,28 @@ def decisions(session: Session, principal: Principal, meeting_ids: Iterable[int]
     return session.scalars(stmt.order_by(Decision.number)).all()
 
 
+def _visible_decisions(principal: Principal, series_ids: Iterable[int]) -> Select[*tuple[Any, ...]]:
+    """(id, series id) of the decisions of these series the principal may read, in the order they were taken."""
+    stmt = select(Decision.id, Decision.series_id).where(Decision.series_id.in_(list(series_ids)))
+    stmt = readable(stmt.where(Decision.meeting_id.in_(visible_meetings(principal))), principal, Decision)
+    return stmt.order_by(Decision.series_id, Decision.number)
+
+
+def visible_decision_numbers(session: Session, principal: Principal, series_ids: Iterable[int]) -> dict[int, int]:
+    """Decision id -> its number as this principal sees it: 1, 2, 3... over the decisions of its series that the
+    principal may read, in the order they were taken (numbers never count hidden decisions)."""
+    numbers: dict[int, int] = {}
+    seen: dict[int, int] = {}
+    for decision_id, series_id in session.execute(_visible_decisions(principal, series_ids)):
+        seen[series_id] = seen.get(series_id, 0) + 1
+        numbers[decision_id] = seen[series_id]
+    return numbers
+
+
 def decision_by_number(session: Session, principal: Principal, series_id: int, number: int) -> Decision | None:
-    stmt = select(Decision).where(Decision.series_id == series_id, Decision.number == number)
-    return session.scalar(readable(stmt.where(Decision.meeting_id.in_(visible_meetings(principal))), principal))
-
-
-def next_decision_number(session: Session, series_id: int) -> int:
-    """Decisions are numbered per series over all of them, so a number is never reused; the count is not shown."""
-    return (
-        int(
-            session.scalar(select(func.coalesce(func.max(Decision.number), 0)).where(Decision.series_id == series_id))
-            or 0
-        )
-        + 1
-    )
+    """The decision the principal sees as number ``number`` in the series."""
+    ids = [i for i, n in visible_decision_numbers(session, principal, [series_id]).items() if n == number]
+    return session.scalar(readable(select(Decision).where(Decision.id.in_(ids)), principal)) if ids else None
 
 
 def _actions(principal: Principal) -> Select[ActionItem]:
@@ -210,7 +202,7 @@ def organisation_principal(organisation: Organisation) -> Principal:
         organisation_id=organisation.id,
         nation_code=organisation.nation_code,
         clearance_rank=classification_levels()[-1].rank,
-        kind="organisation",
+        kind=PrincipalKind.organisation,
     )
 
 
@@ -247,5 +239,8 @@ def list_meetings_by_ids(session: Session, principal: Principal, ids: Iterable[i
 
 
 def decision_numbers(session: Session, principal: Principal, ids: Iterable[int]) -> dict[int, int]:
-    stmt = readable(select(Decision).where(Decision.id.in_(list(ids))), principal)
-    return {d.id: d.number for d in session.scalars(stmt.where(Decision.meeting_id.in_(visible_meetings(principal))))}
+    """Decision id -> its number as the principal sees it (``visible_decision_numbers``), for these decisions."""
+    wanted = set(ids)
+    stmt = readable(select(Decision.series_id).where(Decision.id.in_(wanted)), principal, Decision)
+    numbers = visible_decision_numbers(session, principal, set(session.scalars(stmt)))
+    return {i: n for i, n in numbers.items() if i in wanted}

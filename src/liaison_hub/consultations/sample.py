@@ -15,10 +15,9 @@ from liaison_hub.consultations.schemas import (
     ScheduleRequest,
     SeriesCreate,
 )
-from liaison_hub.directory import service as directory
-from liaison_hub.directory.auth import principal_for
+from liaison_hub.directory.auth import acting_as
 from liaison_hub.policy.levels import Level
-from liaison_hub.policy.principal import Actor
+from liaison_hub.policy.principal import Actor, PrincipalKind
 from liaison_hub.policy.schemas import MarkingIn
 
 TITLE = "Alliance-AP4 cyber consultation"
@@ -33,9 +32,7 @@ PARTICIPANTS = (
 
 
 def _liaison_officer(session: Session, accreditation: Level) -> Actor:
-    account = directory.user(session, "liaison")
-    scopes = directory.allowed_scopes(account.roles)
-    return Actor(principal_for(account, scopes=scopes, accreditation=accreditation, kind="demo"), source="demo")
+    return acting_as(session, "liaison", accreditation=accreditation, kind=PrincipalKind.demo, source="demo")
 
 
 def load_sample(session: Session, *, accreditation: Level, today: date) -> bool:

@@ -255,6 +255,7 @@ class ActionRead(BaseModel):
     overdue: bool
     decision_number: int | None
     marking: MarkingRead
+    can_change: bool = Field(default=False, description="Whether the caller may change this action item.")
 
 
 class MeetingDetail(BaseModel):
@@ -264,6 +265,7 @@ class MeetingDetail(BaseModel):
     minutes: list[MinutesRead]
     decisions: list[DecisionRead]
     actions: list[ActionRead]
+    can_change: bool = Field(default=False, description="Whether the caller may change this meeting's content.")
 
 
 class MeetingSummary(BaseModel):

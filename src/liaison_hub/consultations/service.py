@@ -4,25 +4,26 @@ Services only flush; each write is audited in the caller's transaction."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
 from liaison_hub.audit.service import record
+from liaison_hub.consultations import bookkeeping, scheduling, zones
 from liaison_hub.consultations import repository as repo
-from liaison_hub.consultations import scheduling, zones
 from liaison_hub.consultations.schemas import MeetingUpdate, ParticipantIn, ScheduleRequest, SeriesCreate
 from liaison_hub.db.types import utcnow
 from liaison_hub.directory import repository as directory
 from liaison_hub.errors import Forbidden, InvalidInput, NotFound
 from liaison_hub.models import Audience, Organisation
 from liaison_hub.models.consultations import ConsultationSeries, Meeting, SeriesParticipant
+from liaison_hub.policy import rights
 from liaison_hub.policy.audiences import audience_for
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor, Principal, Role
-from liaison_hub.policy.schemas import MarkingIn, resolve_marking
+from liaison_hub.policy.schemas import MarkingIn, audience_label, resolve_marking
 
 
 def series(session: Session, principal: Principal, series_id: int) -> ConsultationSeries:
@@ -42,13 +43,49 @@ def meeting(session: Session, principal: Principal, meeting_id: int) -> Meeting:
 def marking_audience(
     session: Session, actor: Actor, spec: MarkingIn | None, *, default: Audience | None, accreditation: Level
 ) -> Audience:
-    """The audience of a marking given by the caller (owned by the caller's organisation), or ``default``."""
+    """The audience of a marking given by the caller (owned by the caller's organisation), or ``default``; either
+    must be one the caller may put on a record (accreditation, clearance)."""
     if spec is None:
         if default is None:
             raise InvalidInput("a marking is required")
+        rights.require_cleared(actor.principal, default.classification_rank)
         return default
     marking = resolve_marking(session, spec, owner_organisation_id=actor.principal.organisation_id)
+    rights.require_may_mark(actor, marking, accreditation)
     return audience_for(session, marking, accreditation=accreditation)
+
+
+def remarked_audience(
+    session: Session, actor: Actor, current: Audience, spec: MarkingIn, *, accreditation: Level
+) -> Audience:
+    """A record's new marking: asked of ``policy.rights`` (owner, or an administrator cleared for both), keeping the
+    record's owner organisation."""
+    marking = resolve_marking(session, spec, owner_organisation_id=current.owner_organisation_id)
+    rights.require_may_remark(actor, current, marking, accreditation)
+    return audience_for(session, marking, accreditation=accreditation)
+
+
+def audit_write(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: int,
+    audience: Audience,
+    details: dict[str, object] | None = None,
+) -> None:
+    """An audit entry for a write to a marked consultation record: its id, its marking and the ids, sizes and field
+    names in ``details``, never its content; readable only by whom may read the record."""
+    record(
+        session,
+        actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        details={"marking": audience_label(audience), **(details or {})},
+        audience_id=audience.id,
+    )
 
 
 def refuse_outside(session: Session, audience: Audience, organisations: Sequence[Organisation], what: str) -> None:
@@ -57,15 +94,24 @@ def refuse_outside(session: Session, audience: Audience, organisations: Sequence
         raise InvalidInput(f"{', '.join(outside)} outside the releasability of the {what}'s marking")
 
 
+def changeable(session: Session, principal: Principal, rows: Iterable[ConsultationSeries]) -> set[int]:
+    """Ids of the series whose content the principal may change: writers (``policy.rights``) of the owner
+    organisation or of a participant, and administrators. The question pages ask before showing a form."""
+    wanted = list(rows)
+    if not rights.may_write(principal):
+        return set()
+    if principal.is_admin or principal.is_system:
+        return {s.id for s in wanted}
+    members: dict[int, set[int]] = {s.id: {s.owner_organisation_id} for s in wanted}
+    for participant, _ in repo.participants(session, list(members)):
+        members[participant.series_id].add(participant.organisation_id)
+    return {series_id for series_id, orgs in members.items() if principal.organisation_id in orgs}
+
+
 def require_member(session: Session, actor: Actor, series_row: ConsultationSeries) -> None:
-    """Writers of a series' content: its owner organisation, its participants, or an administrator."""
-    principal = actor.principal
-    if principal.is_admin or principal.kind == "system":
-        return
-    members = {series_row.owner_organisation_id} | {
-        p.organisation_id for p, _ in repo.participants(session, [series_row.id])
-    }
-    if principal.organisation_id not in members:
+    """Writers of a series' content: see ``changeable``."""
+    rights.require_write(actor, what="change a consultation")
+    if series_row.id not in changeable(session, actor.principal, [series_row]):
         raise Forbidden("only the owner and the participants of a series change it")
 
 
@@ -83,6 +129,7 @@ def _participant_rows(session: Session, data: Sequence[ParticipantIn]) -> list[t
 
 def create_series(session: Session, actor: Actor, *, data: SeriesCreate, accreditation: Level) -> ConsultationSeries:
     """Validate everything (zone, rule, participants, releasability) before writing anything."""
+    rights.require_write(actor, what="create a consultation series")
     if actor.principal.organisation_id is None:
         raise Forbidden("a series is owned by an organisation: act as a user")
     zones.zone(data.anchor_zone)
@@ -114,14 +161,14 @@ def create_series(session: Session, actor: Actor, *, data: SeriesCreate, accredi
         for org, spec, name in rows
     )
     session.flush()
-    details = data.model_dump(mode="json") | {"uid": row.uid}
-    record(
+    audit_write(
         session,
         actor,
         action="consultation.series.create",
         entity_type="consultation_series",
         entity_id=row.id,
-        details=details,
+        audience=audience,
+        details={"participants": len(rows)},
     )
     return row
 
@@ -181,7 +228,7 @@ def apply_schedule(
 ) -> None:
     """Create the meetings of a schedule, or move existing ones; a series' UID and rule time stay fixed."""
     taken = {m.recurrence_id: m for m in repo.meetings_of_series(session, actor.principal, [series_row.id])}
-    hidden = repo.rule_instants_of_series(session, series_row.id) - set(taken)
+    hidden = bookkeeping.rule_instants_of_series(session, series_row.id) - set(taken)
     for slot in plan.slots:
         if slot.recurrence_id in hidden:
             continue  # a meeting the caller may not read keeps its time
@@ -204,17 +251,14 @@ def apply_schedule(
     series_row.sequence += 1
     series_row.updated_at = utcnow()
     session.flush()
-    record(
+    audit_write(
         session,
         actor,
         action="consultation.series.schedule",
         entity_type="consultation_series",
         entity_id=series_row.id,
-        details={
-            "rule_time": series_row.rule_time,
-            "starts": [s.start.isoformat() for s in plan.slots],
-            "worst": plan.worst,
-        },
+        audience=repo.audiences(session, [series_row.audience_id])[series_row.audience_id],
+        details={"occurrences": len(plan.slots)},
     )
 
 
@@ -225,7 +269,12 @@ def update_meeting(
     row = meeting(session, actor.principal, meeting_id)
     series_row = series(session, actor.principal, row.series_id)
     require_member(session, actor, series_row)
-    changes = data.model_dump(mode="json", exclude_none=True)
+    details: dict[str, object] = {"fields": sorted(data.model_dump(exclude_none=True))}
+    audience = old = repo.audiences(session, [row.audience_id])[row.audience_id]
+    if data.marking is not None:
+        audience = remarked_audience(session, actor, old, data.marking, accreditation=accreditation)
+        details["marking_from"] = audience_label(old)
+        row.audience_id = audience.id
     if data.starts_at is not None:
         if data.starts_at.tzinfo is None:
             raise InvalidInput("starts_at needs a time zone offset (e.g. 2027-04-14T05:00:00Z)")
@@ -235,19 +284,17 @@ def update_meeting(
         row.status = data.status
     if data.location is not None:
         row.location = data.location
-    if data.marking is not None:
-        audience = marking_audience(session, actor, data.marking, default=None, accreditation=accreditation)
-        row.audience_id = audience.id
     row.sequence += 1
     row.updated_at = utcnow()
     session.flush()
-    record(
+    audit_write(
         session,
         actor,
-        action="consultation.meeting.update",
+        action="consultation.meeting.remark" if data.marking is not None else "consultation.meeting.update",
         entity_type="consultation_meeting",
         entity_id=row.id,
-        details=changes,
+        audience=audience,
+        details=details,
     )
     return row
 

@@ -29,7 +29,7 @@ from liaison_hub.consultations.schemas import (
     ScheduleRead,
     SeriesRead,
 )
-from liaison_hub.consultations.service import Proposal, meeting, series
+from liaison_hub.consultations.service import Proposal, changeable, meeting, series
 from liaison_hub.db.types import utcnow
 from liaison_hub.models.consultations import ActionItem, ConsultationSeries, Decision, Meeting
 from liaison_hub.policy.principal import Principal
@@ -141,9 +141,9 @@ def action_reads(session: Session, principal: Principal, rows: Sequence[ActionIt
     names = Names(session)
     names.preload([a.audience_id for a in rows])
     meetings = {m.id: m for m in repo.list_meetings_by_ids(session, principal, {a.meeting_id for a in rows})}
-    titles = {
-        s.id: s.title for s in repo.series_by_ids(session, principal, {m.series_id for m in meetings.values()}).values()
-    }
+    series_rows = repo.series_by_ids(session, principal, {m.series_id for m in meetings.values()}).values()
+    titles = {s.id: s.title for s in series_rows}
+    writable = changeable(session, principal, series_rows)
     users = repo.usernames(session, [a.assignee_user_id for a in rows if a.assignee_user_id])
     numbers = repo.decision_numbers(session, principal, [a.decision_id for a in rows if a.decision_id])
     return [
@@ -159,17 +159,22 @@ def action_reads(session: Session, principal: Principal, rows: Sequence[ActionIt
             overdue=is_overdue(a, today),
             decision_number=numbers.get(a.decision_id or -1),
             marking=names.marking(a.audience_id),
+            can_change=meetings[a.meeting_id].series_id in writable,
         )
         for a in rows
         if a.meeting_id in meetings
     ]
 
 
-def decision_reads(names: Names, rows: Sequence[Decision]) -> list[DecisionRead]:
+def decision_reads(session: Session, principal: Principal, rows: Sequence[Decision]) -> list[DecisionRead]:
+    """Decisions with the numbers the principal sees (counted over the decisions of the series it may read)."""
+    names = Names(session)
+    names.preload([d.audience_id for d in rows])
+    numbers = repo.decision_numbers(session, principal, [d.id for d in rows])
     return [
         DecisionRead(
             id=d.id,
-            number=d.number,
+            number=numbers[d.id],
             text=d.text,
             decided_on=d.decided_on,
             meeting_id=d.meeting_id,
@@ -189,7 +194,7 @@ def meeting_detail(session: Session, principal: Principal, meeting_id: int, toda
         agenda=[
             AgendaItemRead(
                 id=a.id,
-                position=a.position,
+                position=position,
                 title=a.title,
                 presenter=names.organisations.get(a.presenter_organisation_id or -1),
                 links=[
@@ -205,7 +210,7 @@ def meeting_detail(session: Session, principal: Principal, meeting_id: int, toda
                 ],
                 marking=names.marking(a.audience_id),
             )
-            for a in agenda
+            for position, a in enumerate(agenda, start=1)
         ],
         attendance=[
             AttendanceRead(organisation=o.short_name, status=a.status, names=a.names)
@@ -215,8 +220,9 @@ def meeting_detail(session: Session, principal: Principal, meeting_id: int, toda
             MinutesRead(id=m.id, body=m.body, updated_at=m.updated_at, marking=names.marking(m.audience_id))
             for m in repo.minutes(session, principal, row.id)
         ],
-        decisions=decision_reads(names, repo.decisions(session, principal, [row.id])),
+        decisions=decision_reads(session, principal, repo.decisions(session, principal, [row.id])),
         actions=action_reads(session, principal, repo.actions_of_meetings(session, principal, [row.id]), today),
+        can_change=row.series_id in changeable(session, principal, [series(session, principal, row.series_id)]),
     )
 
 
@@ -225,7 +231,7 @@ def meeting_summary(session: Session, principal: Principal, meeting_id: int, tod
     row = meeting(session, principal, meeting_id)
     return MeetingSummary(
         meeting=meeting_reads(session, principal, [row])[0],
-        decisions=decision_reads(Names(session), repo.decisions(session, principal, [row.id])),
+        decisions=decision_reads(session, principal, repo.decisions(session, principal, [row.id])),
         new_actions=action_reads(session, principal, repo.actions_of_meetings(session, principal, [row.id]), today),
         overdue_actions=action_reads(
             session, principal, repo.overdue_actions(session, principal, row.series_id, today), today

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, LargeBinary
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer, LargeBinary
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -16,6 +17,18 @@ JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 MAX_INTEGER = 2**31 - 1
 """The largest value an Integer column holds on every backend (PostgreSQL's int4); larger ids find nothing."""
+
+
+RecordId = BigInteger().with_variant(Integer(), "sqlite")
+"""The id column of marked records that readers see in URLs: 64-bit (SQLite's INTEGER already is)."""
+RANDOM_ID_FLOOR = 2**32
+MAX_RECORD_ID = 2**53 - 1
+"""Random record ids lie in [2**32, 2**53): safe as JSON numbers, above every id assigned in sequence before."""
+
+
+def random_id() -> int:
+    """A record id that says nothing of how many records exist (a sequence would count hidden ones)."""
+    return RANDOM_ID_FLOOR + secrets.randbelow(MAX_RECORD_ID - RANDOM_ID_FLOOR)
 
 
 def utcnow() -> datetime:

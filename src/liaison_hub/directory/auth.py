@@ -9,16 +9,17 @@ from sqlalchemy.orm import Session
 from liaison_hub.db.types import utcnow
 from liaison_hub.directory import repository as repo
 from liaison_hub.directory.security import looks_like_token, token_digest, verify_password
-from liaison_hub.directory.service import allowed_scopes
+from liaison_hub.directory.service import user as find_user
 from liaison_hub.errors import Unauthenticated
 from liaison_hub.models import User
 from liaison_hub.policy.levels import Level, parse_classification
-from liaison_hub.policy.principal import Principal, Role, Scope
+from liaison_hub.policy.principal import Actor, Principal, PrincipalKind, Role, Scope
+from liaison_hub.policy.rights import allowed_scopes
 
 LAST_USED_GRANULARITY = timedelta(minutes=5)
 
 
-def principal_for(user: User, *, scopes: frozenset[Scope], accreditation: Level, kind: str) -> Principal:
+def principal_for(user: User, *, scopes: frozenset[Scope], accreditation: Level, kind: PrincipalKind) -> Principal:
     """A user's principal; clearance is capped at the hub's accreditation."""
     return _principal(
         user.username,
@@ -43,7 +44,7 @@ def _principal(
     *,
     scopes: frozenset[Scope],
     accreditation: Level,
-    kind: str,
+    kind: PrincipalKind,
 ) -> Principal:
     return Principal(
         username=username,
@@ -83,7 +84,7 @@ def authenticate_token(
         found.roles,
         scopes=frozenset(Scope(s) for s in found.scopes),
         accreditation=accreditation,
-        kind="token",
+        kind=PrincipalKind.token,
     )
 
 
@@ -98,4 +99,12 @@ def session_principal(session: Session, user_id: int, *, accreditation: Level) -
     user = repo.get_user_by_id(session, user_id)
     if user is None or not user.is_active:
         raise Unauthenticated()
-    return principal_for(user, scopes=allowed_scopes(user.roles), accreditation=accreditation, kind="session")
+    scopes = allowed_scopes(user.roles)
+    return principal_for(user, scopes=scopes, accreditation=accreditation, kind=PrincipalKind.session)
+
+
+def acting_as(session: Session, username: str, *, accreditation: Level, kind: PrincipalKind, source: str) -> Actor:
+    """A named user acting through the command line or a hub job: the rights their roles give, as on the web."""
+    account = find_user(session, username)
+    scopes = allowed_scopes(account.roles)
+    return Actor(principal_for(account, scopes=scopes, accreditation=accreditation, kind=kind), source=source)

@@ -24,14 +24,15 @@ from liaison_hub.directory.schemas import (
 from liaison_hub.directory.security import hash_password, new_token, token_digest
 from liaison_hub.errors import Conflict, Forbidden, InvalidInput, NotFound
 from liaison_hub.models import ApiToken, Grouping, GroupingMember, Nation, Organisation, User
-from liaison_hub.policy.principal import Actor, Role, Scope
+from liaison_hub.policy import rights
+from liaison_hub.policy.principal import Actor
+from liaison_hub.policy.rights import allowed_scopes
 
 ALLIANCE = "ALLIANCE"
 
 
 def require_admin(actor: Actor) -> None:
-    if not actor.principal.is_admin:
-        raise Forbidden("this needs the admin role and the admin scope")
+    rights.require_admin(actor, what="change the directory")
 
 
 def nation(session: Session, code: str) -> Nation:
@@ -234,16 +235,6 @@ def update_user(session: Session, actor: Actor, *, username: str, data: UserUpda
     session.flush()
     record(session, actor, action="user.update", entity_type="user", entity_id=account.username, details=changes)
     return account
-
-
-def allowed_scopes(roles: Sequence[str]) -> frozenset[Scope]:
-    """The scopes a user's roles permit; a token never carries more."""
-    scopes = {Scope.read}
-    if set(roles) & {Role.admin, Role.liaison_officer, Role.analyst}:
-        scopes.add(Scope.write)
-    if Role.admin in roles:
-        scopes.add(Scope.admin)
-    return frozenset(scopes)
 
 
 def create_token(

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from liaison_hub.audit.service import record
+from liaison_hub.audit.service import record, record_per_audience
 from liaison_hub.db.types import utcnow
 from liaison_hub.errors import Conflict, Forbidden, NotFound
+from liaison_hub.intel import bookkeeping
 from liaison_hub.intel import repository as repo
 from liaison_hub.intel.definitions import reference_objects
 from liaison_hub.intel.ingest import Ingest
@@ -23,15 +24,15 @@ from liaison_hub.intel.schemas import CollectionAccess, CollectionCreate, Collec
 from liaison_hub.models.intel import IntelCollection
 from liaison_hub.policy import audience_for
 from liaison_hub.policy.levels import TLP, Level
-from liaison_hub.policy.principal import Actor, Principal, Role, Scope
+from liaison_hub.policy.principal import Actor, Principal, Scope
+from liaison_hub.policy.rights import may_write, require_admin
 from liaison_hub.policy.schemas import MarkingIn, resolve_marking
 
-CLEAR = Facets(tlp=TLP.clear, classification="NU", releasable_to=())
+CLEAR = Facets(tlp=TLP.clear, classification="NU")
 
 
 def _require_admin(actor: Actor) -> None:
-    if not actor.principal.is_admin:
-        raise Forbidden("managing collections needs the admin role and the admin scope")
+    require_admin(actor, what="manage collections")
 
 
 def collection_access(principal: Principal, collection: IntelCollection) -> CollectionAccess:
@@ -51,7 +52,7 @@ def collection_access(principal: Principal, collection: IntelCollection) -> Coll
 
 
 def _may_write(principal: Principal, write_roles: Iterable[str]) -> bool:
-    return Scope.write in principal.scopes and any(principal.has_role(Role(r)) for r in write_roles)
+    return may_write(principal, write_roles)
 
 
 def _default_facets(session: Session, spec: DefaultMarking, actor: Actor, accreditation: Level) -> dict[str, object]:
@@ -139,15 +140,16 @@ def update_collection(
 def delete_collection(session: Session, actor: Actor, *, collection: str) -> int:
     """Delete a collection with every version stored in it, their correlation rows and its status resources
     (admins). Returns how many of the deleted versions the admin may read: the versions they may not read go too,
-    but their number is neither returned nor written to the audit trail (a count is a disclosure). The hub's own
-    command line (the system principal) is told the whole number."""
+    but their number is not returned (a count is a disclosure); the audit trail counts them in one entry per
+    marking, which only readers of that marking see. The hub's own command line is told the whole number."""
     _require_admin(actor)
     row = repo.get_collection(session, collection)
     if row is None:
         raise NotFound(f"no collection {collection!r}")
     repo.lock_collection(session, row.id)
     principal = actor.principal
-    readable = repo.count_versions(session, row.id, None if principal.kind == "system" else principal)
+    readable = repo.count_versions(session, row.id, principal)
+    per_audience = bookkeeping.versions_by_audience(session, row.id)
     repo.delete_collection(session, row.id)
     record(
         session,
@@ -155,7 +157,15 @@ def delete_collection(session: Session, actor: Actor, *, collection: str) -> int
         action="intel.collection.delete",
         entity_type="intel_collection",
         entity_id=row.taxii_id,
-        details={"title": row.title, "alias": row.alias, "readable_versions_deleted": readable},
+        details={"title": row.title, "alias": row.alias},
+    )
+    record_per_audience(
+        session,
+        actor,
+        action="intel.collection.delete.versions",
+        entity_type="intel_collection",
+        entity_id=row.taxii_id,
+        per_audience={a: {"versions_deleted": n} for a, n in per_audience.items()},
     )
     return readable
 

@@ -17,19 +17,32 @@ from sqlalchemy.orm import Session
 
 from liaison_hub.db.types import utcnow
 from liaison_hub.errors import HubError, InvalidInput
+from liaison_hub.intel import bookkeeping
 from liaison_hub.intel import repository as repo
-from liaison_hub.intel.markings import BUILTIN_TLP, Facets, combine, interpret_definition, marking_refs
+from liaison_hub.intel.markings import (
+    BUILTIN_TLP,
+    HUB_IDENTITY_ID,
+    Facets,
+    combine,
+    derived_id,
+    interpret_definition,
+    marking_refs,
+)
 from liaison_hub.intel.schemas import IngestResult, ObjectOutcome, StoredObject
 from liaison_hub.intel.stix import canonical_digest, document_of, micros_of, version_micros
 from liaison_hub.intel.validation import check
 from liaison_hub.models import Organisation
 from liaison_hub.models.intel import IntelCollection
-from liaison_hub.policy import audience_for, check_marking
-from liaison_hub.policy.levels import TLP, Level, parse_classification
+from liaison_hub.policy import audience_for
+from liaison_hub.policy.levels import TLP, Level
 from liaison_hub.policy.marking import Marking
 from liaison_hub.policy.principal import Actor
+from liaison_hub.policy.rights import require_may_mark
 
 BATCH_SIZE = 1000
+HUB_SCOPE, SYSTEM_SCOPE = "hub", "system"
+"""Where marking-definitions are registered: the hub's content-derived ones, and those of the hub's command line;
+any other belongs to the organisation that registered it (``org:<id>``)."""
 _ONLY_VERSION = (True, True, False)  # is_latest, is_first, multi_audience of an object's one and only version
 BatchHook = Callable[[Session, Sequence[StoredObject]], None]
 _HOOKS: list[BatchHook] = []
@@ -112,14 +125,18 @@ class Ingest:
     ) -> None:
         self.session, self.actor, self.collection_id = session, actor, collection.id
         self.accreditation, self.owner, self.keep_successes = accreditation, owner_organisation_id, keep_successes
-        self.system = actor.principal.kind == "system"
         self.max_failures = max_failures
         self.default = default_marking or Facets.from_json(collection.default_marking)
         self.definitions: dict[str, Facets] = {ref: Facets(tlp=tlp) for ref, tlp in BUILTIN_TLP.items()}
-        self.digests: dict[str, str] = {}
+        self.loaded: set[str] = set(BUILTIN_TLP)
+        self.digests: dict[tuple[str, str], str] = {}
+        self.conflicts: dict[str, str] = {}
+        self.scope = f"org:{owner_organisation_id}" if owner_organisation_id is not None else SYSTEM_SCOPE
         self.audiences: dict[Facets, int] = {}
         self.marked: dict[tuple[str, ...], int | str] = {}
         self.organisations: dict[str, int] = {}
+        owner = session.get(Organisation, owner_organisation_id) if owner_organisation_id is not None else None
+        self.owner_nation = owner.nation_code if owner is not None else None
         self.result = IngestResult()
         self.last_added = repo.lock_collection(session, self.collection_id)
 
@@ -135,13 +152,14 @@ class Ingest:
         if self.max_failures is None or len(self.result.failures) < self.max_failures:
             self.result.failures.append(ObjectOutcome(_as_sent_id(obj), _as_sent_version(obj), message))
 
-    def _duplicate(self, obj: dict[str, Any]) -> None:
+    def _duplicate(self, p: Prepared) -> None:
         """An identical version is already stored (or earlier in the batch): a success, not stored again. New
         versions are counted by ``_store``, a batch at a time."""
         self.result.duplicates += 1
+        self.result.duplicates_by_audience[p.audience_id] += 1
         if self.keep_successes:
             note = "identical version already stored"
-            self.result.successes.append(ObjectOutcome(obj["id"], _as_sent_version(obj), note))
+            self.result.successes.append(ObjectOutcome(p.stix_id, _as_sent_version(p.obj), note))
 
     def _batch(self, batch: list[object]) -> None:
         valid: list[dict[str, Any]] = []
@@ -159,46 +177,88 @@ class Ingest:
         self._store(prepared)
 
     def _load_definitions(self, refs: set[str]) -> None:
-        for ref, row in repo.get_definitions(self.session, refs - self.definitions.keys()).items():
-            self.definitions[ref] = Facets.from_json(row.facets)
-            self.digests[ref] = row.digest
+        """What these ids mean for this writer: its own registration, else the hub's (content-derived) one."""
+        wanted = refs - self.loaded
+        self.loaded |= wanted
+        rows = repo.get_definitions(self.session, wanted, (self.scope, HUB_SCOPE))
+        for row in sorted(rows, key=lambda r: r.scope == self.scope):  # the writer's own scope last: it wins
+            self.definitions[row.stix_id] = Facets.from_json(row.facets)
+            self.digests[(row.stix_id, row.scope)] = row.digest
+
+    def _definition_scope(self, obj: dict[str, Any], kind: str, facets: Facets) -> str | None:
+        """Where a definition is registered: the hub's scope when its id is the one the hub derives from its content,
+        the writer's own scope otherwise; None for one that claims the hub's identity under another id."""
+        if kind == "hub" and obj["id"] == derived_id(facets):
+            return HUB_SCOPE
+        if obj.get("created_by_ref") == HUB_IDENTITY_ID:
+            return None
+        return self.scope
+
+    def _conflict(self, obj: dict[str, Any], reason: str) -> None:
+        """Refuse a definition, and every object of this ingest that references its id: an object is never stored
+        under a meaning other than the one its writer sent."""
+        self._refuse(obj, reason)
+        self.conflicts[obj["id"]] = f"its marking-definition {obj['id']} was refused: {reason}"
 
     def _learn_definitions(self, valid: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Register the batch's marking-definitions (immutable: a different one under a known id is refused)."""
+        """Register the batch's marking-definitions; see ``docs/markings.md`` for scopes and immutability."""
         self._load_definitions({o["id"] for o in valid if o["type"] == "marking-definition"})
         kept, rows = [], []
         for obj in valid:
             if obj["type"] != "marking-definition" or obj["id"] in BUILTIN_TLP:
                 kept.append(obj)
                 continue
-            digest = canonical_digest(obj)
-            known = self.digests.get(obj["id"])
-            if known is not None and known != digest:
-                self._refuse(
-                    obj, "a different marking-definition with this id is already registered; they are immutable"
-                )
-                continue
-            if known is None:
-                try:
-                    kind, facets = interpret_definition(obj)
-                except InvalidInput as exc:
-                    self._refuse(obj, exc.message)
-                    continue
-                self.definitions[obj["id"]], self.digests[obj["id"]] = facets, digest
-                rows.append(
-                    {
-                        "stix_id": obj["id"],
-                        "kind": kind,
-                        "facets": facets.to_json(),
-                        "digest": digest,
-                        "created_at": utcnow(),
-                    }
-                )
-            kept.append(obj)
+            row = self._learn(obj)
+            if row is not None:
+                kept.append(obj)
+                if row:
+                    rows.append(row)
         repo.add_definitions(self.session, rows)
         return kept
 
+    def _learn(self, obj: dict[str, Any]) -> dict[str, Any] | None:
+        """One definition: None when refused, {} when already registered as it is, else the row to register."""
+        ref = obj["id"]
+        try:
+            kind, facets = interpret_definition(obj)
+        except InvalidInput as exc:
+            self._conflict(obj, exc.message)
+            return None
+        scope = self._definition_scope(obj, kind, facets)
+        if scope is None:
+            self._conflict(
+                obj,
+                f"it names the hub's identity but its id is not {derived_id(facets)}, the one the hub "
+                "derives from its content (docs/markings.md)",
+            )
+            return None
+        meaning = self.definitions.get(ref)
+        if meaning is not None and meaning != facets:
+            self._conflict(obj, "this id is already registered with another meaning; marking-definitions are immutable")
+            return None
+        digest, known = canonical_digest(obj), self.digests.get((ref, scope))
+        if known is not None:
+            if known != digest:
+                self._refuse(
+                    obj, "a different marking-definition with this id is already registered; they are immutable"
+                )
+                return None
+            return {}
+        self.definitions[ref], self.digests[(ref, scope)] = facets, digest
+        return {
+            "stix_id": ref,
+            "scope": scope,
+            "kind": kind,
+            "facets": facets.to_json(),
+            "digest": digest,
+            "created_at": utcnow(),
+        }
+
     def _prepare(self, obj: dict[str, Any], refs: tuple[str, ...]) -> Prepared | None:
+        conflicted = [self.conflicts[ref] for ref in refs if ref in self.conflicts]
+        if conflicted:
+            self._refuse(obj, conflicted[0])
+            return None
         audience = self.marked.get(refs)
         if audience is None:
             unknown = [ref for ref in refs if ref not in self.definitions]
@@ -215,7 +275,8 @@ class Ingest:
         """The audience of a set of known marking references, or why it is refused: computed once per distinct set in
         an ingest, since a definition, once known, never changes."""
         try:
-            return self._audience(combine((self.definitions[ref] for ref in refs), self.default))
+            facets = combine((self.definitions[ref] for ref in refs), self.default, owner_nation=self.owner_nation)
+            return self._audience(facets)
         except HubError as exc:
             return f"marking refused: {exc.message}"
 
@@ -225,14 +286,12 @@ class Ingest:
             marking = Marking(
                 tlp=facets.tlp or TLP.amber,
                 classification=facets.classification or "NU",
-                releasable_to=facets.releasable_to or (),
+                releasable_to=facets.releasable_to,
                 recipients=self._organisation_ids(facets.recipients or ()),
                 owner_organisation_id=self.owner,
+                owner_only=facets.owner_only,
             )
-            check_marking(marking, self.accreditation)
-            level = parse_classification(marking.classification)
-            if not self.system and level.rank > self.actor.principal.clearance_rank:
-                raise InvalidInput(f"classification {level.name} is above your clearance")
+            require_may_mark(self.actor, marking, self.accreditation)
             self.audiences[facets] = audience_for(self.session, marking, accreditation=self.accreditation).id
         return self.audiences[facets]
 
@@ -252,7 +311,7 @@ class Ingest:
         fresh = self._without_repeats(prepared)
         if not fresh:
             return
-        existing = repo.existing_versions(self.session, self.collection_id, {p.stix_id for p in fresh})
+        existing = bookkeeping.existing_versions(self.session, self.collection_id, {p.stix_id for p in fresh})
         to_insert = self._without_stored(fresh, existing)
         if not to_insert:
             return
@@ -267,13 +326,14 @@ class Ingest:
         # The correlation index takes the batch in after the commit (intel.correlation.catch_up).
         repo.enqueue_for_index(self.session, self.collection_id, added[0], added[-1])
         self.result.stored += len(to_insert)
+        self.result.stored_by_audience.update(p.audience_id for p in to_insert)
         if self.keep_successes:
             self.result.successes += [ObjectOutcome(p.stix_id, _as_sent_version(p.obj)) for p in to_insert]
         self._run_hooks(to_insert, added)
 
     @staticmethod
     def _set_flags(
-        fresh: list[Prepared], existing: list[repo.VersionRow]
+        fresh: list[Prepared], existing: list[bookkeeping.VersionRow]
     ) -> tuple[list[tuple[bool, bool, bool]], list[dict[str, Any]]]:
         """Latest/first/multi-audience flags for the new versions; the changes they make to stored rows. A new object
         with one version (the bulk case) is simply latest and first; only the others are grouped."""
@@ -320,26 +380,24 @@ class Ingest:
                 seen[key] = p.digest
                 fresh.append(p)
             elif seen[key] == p.digest:
-                self._duplicate(p.obj)
+                self._duplicate(p)
             else:
                 self._refuse(p.obj, CONFLICT)
         return fresh
 
-    def _without_stored(self, fresh: list[Prepared], existing: list[repo.VersionRow]) -> list[Prepared]:
+    def _without_stored(self, fresh: list[Prepared], existing: list[bookkeeping.VersionRow]) -> list[Prepared]:
         """Compare with stored versions the writer may read; versions it may not read are never revealed."""
-        same: dict[tuple[str, int], list[repo.VersionRow]] = defaultdict(list)
+        same: dict[tuple[str, int], list[bookkeeping.VersionRow]] = defaultdict(list)
         for row in existing:
             same[(row[1], row[2])].append(row)
         candidates = [row[0] for p in fresh for row in same.get((p.stix_id, p.version), [])]
-        visible = (
-            set(candidates) if self.system else repo.readable_row_ids(self.session, self.actor.principal, candidates)
-        )
+        visible = repo.readable_row_ids(self.session, self.actor.principal, candidates)
         to_insert = []
         for p in fresh:
             rows = same.get((p.stix_id, p.version), [])
             seen = [row for row in rows if row[0] in visible]
             if any(row[4] == p.digest for row in seen):
-                self._duplicate(p.obj)
+                self._duplicate(p)
             elif seen or any(row[3] == p.audience_id for row in rows):
                 self._refuse(p.obj, CONFLICT)
             else:
@@ -349,7 +407,7 @@ class Ingest:
     def _run_hooks(self, stored: list[Prepared], added: range) -> None:
         if not _HOOKS:
             return
-        by_added = repo.row_ids_by_added(self.session, self.collection_id, added[0], added[-1])
+        by_added = bookkeeping.row_ids_by_added(self.session, self.collection_id, added[0], added[-1])
         batch = [
             StoredObject(
                 by_added[date_added], self.collection_id, p.stix_id, p.type, p.version, date_added, p.audience_id, p.obj

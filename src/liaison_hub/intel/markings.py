@@ -49,14 +49,19 @@ class Facets:
     classification: str | None = None
     releasable_to: tuple[str, ...] | None = None
     recipients: tuple[str, ...] | None = None
+    owner_only: bool = False
+    """Never said by a marking-definition: what combining markings with nothing in common leaves."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "tlp": self.tlp.value if self.tlp else None,
             "classification": self.classification,
             "releasable_to": list(self.releasable_to) if self.releasable_to is not None else None,
             "recipients": list(self.recipients) if self.recipients is not None else None,
         }
+        if self.owner_only:
+            data["owner_only"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Facets:
@@ -70,6 +75,7 @@ class Facets:
             classification=data.get("classification"),
             releasable_to=codes("releasable_to"),
             recipients=codes("recipients"),
+            owner_only=bool(data.get("owner_only", False)),
         )
 
 
@@ -139,16 +145,40 @@ def marking_refs(obj: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(refs))
 
 
-def _common(sets: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """Codes named by every set: never wider than any one of them (a conservative intersection)."""
-    common = set(sets[0])
-    for codes in sets[1:]:
-        common &= set(codes)
-    return tuple(sorted(common))
+def _releasable_in_common(lists: list[tuple[str, ...]], owner_nation: str | None) -> tuple[str, ...] | None:
+    """The releasability every list allows, or None when nothing is left beyond the owner organisation. The empty
+    list stands for the owner's nation; a nation named by one list and covered only by a grouping in another is
+    dropped (codes are compared, not today's grouping members), which can only narrow."""
+    if len(lists) == 1:
+        return lists[0]
+    if all(not codes for codes in lists):
+        return ()
+    if any(not codes for codes in lists) and owner_nation is None:
+        return None
+    common: set[str] | None = None
+    for codes in lists:
+        named = set(codes) if codes else {owner_nation or ""}
+        common = named if common is None else common & named
+    return tuple(sorted(common)) if common else None
 
 
-def combine(found: Iterable[Facets], default: Facets) -> Facets:
-    """The most restrictive reading of several markings; facets none of them sets come from ``default``."""
+def _recipients_in_common(lists: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """Recipients named by every list, or None when no organisation is named by all."""
+    common = set(lists[0]).intersection(*lists[1:])
+    return tuple(sorted(common)) if common else None
+
+
+def _default_releasable(tlp: TLP | None, default: Facets) -> tuple[str, ...] | None:
+    """A collection's default releasability, for objects whose markings name none; not for TLP:CLEAR, which itself
+    says "no limit" (a marking that names a releasability still narrows a CLEAR object)."""
+    return None if tlp is TLP.clear else default.releasable_to
+
+
+def combine(found: Iterable[Facets], default: Facets, *, owner_nation: str | None = None) -> Facets:
+    """The audience every marking allows (their intersection: combining can only narrow). The highest TLP and
+    classification; the releasability and recipients all of them name, ``owner_only`` when nobody but the owner
+    organisation is left; facets none of them sets come from ``default`` (default recipients only for TLP:RED and
+    TLP:AMBER+STRICT). ``owner_nation`` gives the empty releasability list its meaning."""
     facets = list(found)
     tlps = [f.tlp for f in facets if f.tlp is not None]
     levels = [f.classification for f in facets if f.classification is not None]
@@ -156,12 +186,23 @@ def combine(found: Iterable[Facets], default: Facets) -> Facets:
     recipients = [f.recipients for f in facets if f.recipients is not None]
     tlp = max(tlps, key=lambda t: t.rank) if tlps else default.tlp
     needs_recipients = tlp in (TLP.red, TLP.amber_strict)
+    rel = _releasable_in_common(releasable, owner_nation) if releasable else _default_releasable(tlp, default)
+    names = _recipients_in_common(recipients) if recipients else (default.recipients if needs_recipients else None)
+    owner_only = default.owner_only or any(f.owner_only for f in facets)
+    if (releasable and rel is None) or (recipients and names is None):
+        owner_only = True
     return Facets(
         tlp=tlp,
         classification=max(levels, key=lambda c: parse_classification(c).rank) if levels else default.classification,
-        releasable_to=_common(releasable) if releasable else default.releasable_to,
-        recipients=_common(recipients) if recipients else (default.recipients if needs_recipients else None),
+        releasable_to=rel,
+        recipients=names,
+        owner_only=owner_only,
     )
+
+
+def derived_id(facets: Facets) -> str:
+    """The id the hub gives the marking-definition of these facets (a UUIDv5 of its extension's content)."""
+    return str(hub_marking_definition(facets)["id"])
 
 
 def hub_marking_definition(facets: Facets, *, created: str = "2026-01-01T00:00:00.000Z") -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""Intel queries. Every read of stored objects goes through ``policy.readable``; the few bookkeeping queries that
-look at all versions of an object (to keep the latest/first flags right) never return rows to a principal."""
+"""Intel queries. Every read of stored objects goes through ``policy.readable``; the unfiltered reads bookkeeping
+needs are in ``intel.bookkeeping``. Writes (inserts, flag updates, deletes) are here too."""
 
 from __future__ import annotations
 
@@ -40,10 +40,6 @@ from liaison_hub.policy.levels import TLP
 from liaison_hub.policy.principal import Principal
 
 AnySelect = Select[*tuple[Any, ...]]
-VersionRow = tuple[int, str, int, int, str, bool, bool, bool]
-"""(row id, stix id, version, audience id, digest, is_latest, is_first, multi_audience)"""
-
-
 _IS_REF = or_(IntelCollection.taxii_id == bindparam("ref"), IntelCollection.alias == bindparam("ref"))
 _BY_REF = select(IntelCollection).where(_IS_REF)
 
@@ -73,11 +69,10 @@ def lock_collection(session: Session, collection_id: int) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
-def count_versions(session: Session, collection_id: int, principal: Principal | None) -> int:
-    """Stored versions of the collection that the principal may read; with no principal, every one (bookkeeping for
-    the system principal only)."""
+def count_versions(session: Session, collection_id: int, principal: Principal) -> int:
+    """Stored versions of the collection that the principal may read."""
     stmt = select(func.count()).select_from(StixObject).where(StixObject.collection_id == collection_id)
-    return int(session.scalar(stmt if principal is None else readable(stmt, principal, StixObject)) or 0)
+    return int(session.scalar(readable(stmt, principal, StixObject)) or 0)
 
 
 def delete_collection(session: Session, collection_id: int) -> None:
@@ -87,14 +82,6 @@ def delete_collection(session: Session, collection_id: int) -> None:
 
 def set_last_added(session: Session, collection_id: int, last_added: int) -> None:
     session.execute(update(IntelCollection).where(IntelCollection.id == collection_id).values(last_added=last_added))
-
-
-def existing_versions(session: Session, collection_id: int, stix_ids: Iterable[str]) -> list[VersionRow]:
-    """Bookkeeping: every stored version of these objects, whoever may read them (never shown to anyone)."""
-    o = StixObject
-    stmt = select(o.id, o.stix_id, o.version, o.audience_id, o.digest, o.is_latest, o.is_first, o.multi_audience)
-    rows = session.execute(stmt.where(o.collection_id == collection_id, o.stix_id.in_(list(stix_ids)))).all()
-    return [(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), bool(r[7])) for r in rows]
 
 
 def readable_row_ids(session: Session, principal: Principal, row_ids: Iterable[int]) -> set[int]:
@@ -136,13 +123,6 @@ def enqueue_for_index(session: Session, collection_id: int, first_added: int, la
     """Note a stored batch (its range of ``date_added``) for the correlation index, in the batch's transaction."""
     params = {"collection_id": collection_id, "first_added": first_added, "last_added": last_added}
     session.connection().execute(_ENQUEUE, params)
-
-
-def row_ids_by_added(session: Session, collection_id: int, first: int, last: int) -> dict[int, int]:
-    """Bookkeeping: row ids of a just-inserted batch, by their (unique) date_added."""
-    o = StixObject
-    stmt = select(o.date_added, o.id).where(o.collection_id == collection_id, o.date_added.between(first, last))
-    return {int(added): int(row_id) for added, row_id in session.execute(stmt)}
 
 
 def update_flags(session: Session, changes: list[dict[str, Any]]) -> None:
@@ -258,11 +238,13 @@ _AUDITED_AUDIENCES = select(Audience.id).where(Audience.tlp.in_((TLP.amber_stric
 
 def _document_columns() -> AnySelect:
     """What a page of objects needs of each version, in ``DocumentRow`` order: the document as UTF-8 bytes (see
-    ``document_bytes``), the STIX id only where reading it is audited (TLP:AMBER+STRICT and TLP:RED, else NULL),
+    ``document_bytes``), the STIX id and audience only where reading it is audited (TLP:AMBER+STRICT and TLP:RED,
+    else NULL),
     and the page position. Nothing else becomes a Python object."""
     o = StixObject
-    audited = case((o.audience_id.in_(_AUDITED_AUDIENCES), o.stix_id), else_=null())
-    return select(document_bytes(o.document), audited, o.date_added, o.id)
+    sensitive = o.audience_id.in_(_AUDITED_AUDIENCES)
+    audited, audience = case((sensitive, o.stix_id), else_=null()), case((sensitive, o.audience_id), else_=null())
+    return select(document_bytes(o.document), audited, o.date_added, o.id, audience)
 
 
 def _rows(session: Session, stmt: AnySelect, params: dict[str, int]) -> list[tuple[Any, ...]]:
@@ -348,16 +330,16 @@ def any_visible(session: Session, principal: Principal, *, collection_id: int, s
 
 def deletable(
     session: Session, principal: Principal, *, collection_id: int, stix_id: str, filters: ObjectFilters
-) -> list[tuple[int, int | None]]:
-    """Visible versions matching the filters, with each one's owner organisation."""
+) -> list[tuple[int, int | None, int]]:
+    """Visible versions matching the filters, with each one's owner organisation and audience."""
     o = StixObject
     stmt = filtered(
-        select(o.id, Audience.owner_organisation_id).join(Audience, Audience.id == o.audience_id),
+        select(o.id, Audience.owner_organisation_id, o.audience_id).join(Audience, Audience.id == o.audience_id),
         principal,
         collection_id,
         filters,
     )
-    return [(r[0], r[1]) for r in session.execute(stmt.where(o.stix_id == stix_id))]
+    return [(r[0], r[1], r[2]) for r in session.execute(stmt.where(o.stix_id == stix_id))]
 
 
 def audited_audiences(session: Session, audience_ids: Iterable[int]) -> set[int]:
@@ -371,11 +353,13 @@ def audited_audiences(session: Session, audience_ids: Iterable[int]) -> set[int]
 _AUDITED = _AUDITED_AUDIENCES.where(Audience.id.in_(bindparam("ids", expanding=True)))
 
 
-def get_definitions(session: Session, stix_ids: Iterable[str]) -> dict[str, MarkingDefinition]:
+def get_definitions(session: Session, stix_ids: Iterable[str], scopes: Sequence[str]) -> list[MarkingDefinition]:
+    """The registrations of these ids in these scopes."""
     ids = list(stix_ids)
     if not ids:
-        return {}
-    return {d.stix_id: d for d in session.scalars(select(MarkingDefinition).where(MarkingDefinition.stix_id.in_(ids)))}
+        return []
+    stmt = select(MarkingDefinition).where(MarkingDefinition.stix_id.in_(ids), MarkingDefinition.scope.in_(scopes))
+    return list(session.scalars(stmt))
 
 
 def add_definitions(session: Session, rows: list[dict[str, Any]]) -> None:

@@ -9,13 +9,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from liaison_hub.directory import service as directory
-from liaison_hub.directory.auth import principal_for
+from liaison_hub.directory.auth import acting_as
 from liaison_hub.intel import repository, service
 from liaison_hub.intel.markings import TLP2_IDS, Facets, hub_marking_definition
 from liaison_hub.intel.schemas import CollectionCreate, DefaultMarking
 from liaison_hub.policy.levels import TLP, Level
-from liaison_hub.policy.principal import Actor
+from liaison_hub.policy.principal import Actor, PrincipalKind
 
 COLLECTION = "demo"
 STAMP = "2026-01-15T09:00:00.000Z"
@@ -117,9 +116,7 @@ def australia_objects() -> list[dict[str, Any]]:
 
 
 def _actor(session: Session, username: str, accreditation: Level) -> Actor:
-    account = directory.user(session, username)
-    scopes = directory.allowed_scopes(account.roles)
-    return Actor(principal_for(account, scopes=scopes, accreditation=accreditation, kind="demo"), source="demo")
+    return acting_as(session, username, accreditation=accreditation, kind=PrincipalKind.demo, source="demo")
 
 
 def load_sample(session: Session, *, accreditation: Level) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -20,7 +21,9 @@ class DefaultMarking(BaseModel):
 
     tlp: str = "amber"
     classification: str = "NU"
-    releasable_to: list[str] = Field(default_factory=list)
+    releasable_to: list[str] | None = Field(
+        default=None, description="Nations and groupings; null: no limit beyond the TLP; []: the owner's nation only."
+    )
     recipients: list[str] = Field(default_factory=list, description="Organisation short names (RED, AMBER+STRICT).")
 
 
@@ -107,6 +110,8 @@ class DocumentRow(NamedTuple):
     """The STIX id where reading this version is audited (TLP:AMBER+STRICT, TLP:RED), else None."""
     date_added: int
     row_id: int
+    audited_audience: int | None
+    """The audience of an audited version, else None."""
 
 
 @dataclass(frozen=True)
@@ -124,10 +129,10 @@ class ObjectPage:
 @dataclass(frozen=True)
 class DocumentPage:
     """A page of objects: their stored documents, spliced into a TAXII envelope or a bundle as they are, and the
-    STIX ids whose reading is audited."""
+    STIX ids whose reading is audited, with their audiences."""
 
     documents: Sequence[bytes]
-    audited_ids: Sequence[str]
+    audited: Sequence[tuple[str, int]]
     more: bool
     last: Position | None
     first_added: int | None = None
@@ -152,6 +157,8 @@ class IngestResult:
     refused: int = 0
     successes: list[ObjectOutcome] = field(default_factory=list)
     failures: list[ObjectOutcome] = field(default_factory=list)
+    stored_by_audience: Counter[int] = field(default_factory=Counter)
+    duplicates_by_audience: Counter[int] = field(default_factory=Counter)
 
     @property
     def succeeded(self) -> int:
@@ -159,6 +166,13 @@ class IngestResult:
 
     def summary(self) -> dict[str, int]:
         return {"total": self.total, "stored": self.stored, "duplicates": self.duplicates, "refused": self.refused}
+
+    def per_audience(self) -> dict[int, dict[str, int]]:
+        """Stored and duplicate counts by the audience of the versions (what the audit trail may show each reader)."""
+        audiences = set(self.stored_by_audience) | set(self.duplicates_by_audience)
+        return {
+            a: {"stored": self.stored_by_audience[a], "duplicates": self.duplicates_by_audience[a]} for a in audiences
+        }
 
 
 @dataclass(frozen=True)

@@ -29,14 +29,16 @@ does not exist for it (404).
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from liaison_hub.audit.service import record
+from liaison_hub.audit.service import record, record_per_audience
 from liaison_hub.db.types import utcnow
 from liaison_hub.errors import Forbidden, InvalidInput, NotFound
+from liaison_hub.intel import bookkeeping
 from liaison_hub.intel import repository as repo
 from liaison_hub.intel.collections import (
     collection_access,
@@ -62,6 +64,7 @@ from liaison_hub.intel.schemas import (
 )
 from liaison_hub.intel.stix import format_added, micros_of
 from liaison_hub.models.intel import IngestStatus
+from liaison_hub.policy import rights
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor, Principal
 
@@ -121,7 +124,15 @@ def ingest(
         action="intel.ingest",
         entity_type="intel_collection",
         entity_id=row.taxii_id,
-        details=result.summary(),
+        details={"refused": result.refused},
+    )
+    record_per_audience(
+        session,
+        actor,
+        action="intel.ingest.stored",
+        entity_type="intel_collection",
+        entity_id=row.taxii_id,
+        per_audience=result.per_audience(),
     )
     return result
 
@@ -175,9 +186,10 @@ def _status_read(status: IngestStatus) -> StatusRead:
 
 
 def get_status(session: Session, principal: Principal, *, status_id: str) -> StatusRead:
-    """A status resource, for the principal that made the request (and admins); 404 for anyone else."""
+    """A status resource, for the principal that made the request alone (it lists the ids it sent, stored or not);
+    404 for anyone else, administrators included."""
     status = repo.get_status(session, status_id)
-    if status is None or (status.requested_by != principal.username and not principal.is_admin):
+    if status is None or status.requested_by != principal.username:
         raise NotFound(f"no status {status_id!r}")
     return _status_read(status)
 
@@ -200,7 +212,7 @@ def _document_page(rows: list[DocumentRow], page: PageRequest) -> DocumentPage:
         return DocumentPage((), (), more=more, last=None)
     first, last = rows[0], rows[-1]
     documents = [row[0] for row in rows]
-    audited = [row[1] for row in rows if row[1] is not None]
+    audited = [(row[1], row[4]) for row in rows if row[1] is not None and row[4] is not None]
     return DocumentPage(
         documents, audited, more=more, last=Position(last[2], last[3]), first_added=first[2], last_added=last[2]
     )
@@ -211,24 +223,35 @@ def _check_page(page: PageRequest) -> None:
         raise InvalidInput("limit must be a positive integer")
 
 
-def _audit_reads(session: Session, principal: Principal, audited_ids: Iterable[str]) -> None:
-    """Reads of TLP:AMBER+STRICT and TLP:RED objects (their documents, or their ids and versions in a manifest or
-    a version list) are audited: one entry per response, naming each such object once."""
-    ids = sorted(set(audited_ids))
-    if ids:
+def audit_reads(session: Session, principal: Principal, audited: Iterable[tuple[str, int]], *, via: str) -> None:
+    """Reads of TLP:AMBER+STRICT and TLP:RED objects (their documents, or their ids and versions in a manifest, a
+    version list, a search, a correlation or an export) are audited: one entry per response and marking, naming
+    each such object once; ``via`` says which read it was."""
+    by_audience: dict[int, set[str]] = {}
+    for stix_id, audience_id in audited:
+        by_audience.setdefault(audience_id, set()).add(stix_id)
+    for audience_id, found in sorted(by_audience.items()):
+        ids = sorted(found)
         record(
             session,
             Actor(principal, source="read"),
             action="intel.read",
             entity_type="stix_object",
             entity_id=ids[0],
-            details={"objects": ids},
+            details={"via": via, "objects": ids},
+            audience_id=audience_id,
         )
 
 
-def _audit_versions(session: Session, principal: Principal, page: ObjectPage) -> None:
-    sensitive = repo.audited_audiences(session, {r.audience_id for r in page.rows})
-    _audit_reads(session, principal, (r.stix_id for r in page.rows if r.audience_id in sensitive))
+def audit_rows(session: Session, principal: Principal, rows: Iterable[tuple[str, int]], *, via: str) -> None:
+    """``audit_reads`` for (STIX id, audience) pairs of any marking: only the audited markings are kept."""
+    listed = list(rows)
+    sensitive = repo.audited_audiences(session, {audience_id for _, audience_id in listed})
+    audit_reads(session, principal, [(s, a) for s, a in listed if a in sensitive], via=via)
+
+
+def _audit_versions(session: Session, principal: Principal, page: ObjectPage, via: str) -> None:
+    audit_rows(session, principal, ((r.stix_id, r.audience_id) for r in page.rows), via=via)
 
 
 def list_objects(
@@ -239,7 +262,7 @@ def list_objects(
     collection_id = readable_id(session, principal, collection)
     rows = repo.page_documents(session, principal, collection_id=collection_id, filters=filters, page=page)
     result = _document_page(rows, page)
-    _audit_reads(session, principal, result.audited_ids)
+    audit_reads(session, principal, result.audited, via="objects")
     return result
 
 
@@ -251,7 +274,7 @@ def manifest(
     collection_id = readable_id(session, principal, collection)
     rows = repo.page_versions_by_added(session, principal, collection_id=collection_id, filters=filters, page=page)
     result = _page(rows, page)
-    _audit_versions(session, principal, result)  # a manifest names sensitive objects and their versions
+    _audit_versions(session, principal, result, "manifest")  # it names sensitive objects and their versions
     return result
 
 
@@ -272,7 +295,7 @@ def get_object(
     scoped = replace(filters, ids=(stix_id,))
     rows = repo.page_documents(session, principal, collection_id=collection_id, filters=scoped, page=page)
     result = _document_page(rows, page)
-    _audit_reads(session, principal, result.audited_ids)
+    audit_reads(session, principal, result.audited, via="object")
     return result
 
 
@@ -292,7 +315,7 @@ def latest_version(session: Session, principal: Principal, *, collection: str, s
     )
     if not rows:
         raise NotFound(f"no object {stix_id!r} in this collection")
-    _audit_versions(session, principal, ObjectPage(rows[:1], more=False, last=None))
+    _audit_versions(session, principal, ObjectPage(rows[:1], more=False, last=None), "latest version")
     return rows[0]
 
 
@@ -311,7 +334,7 @@ def list_versions(
         added = [r.date_added for r in result.rows]
         last = Position(result.rows[-1].version, result.rows[-1].row_id)
         result = replace(result, last=last, first_added=min(added), last_added=max(added))
-    _audit_versions(session, principal, result)
+    _audit_versions(session, principal, result, "versions")
     return result
 
 
@@ -324,29 +347,27 @@ def delete_object(session: Session, actor: Actor, *, collection: str, stix_id: s
     matches = repo.deletable(session, principal, collection_id=row.id, stix_id=stix_id, filters=filters)
     if not matches:
         raise NotFound(f"no object {stix_id!r} in this collection")
-    owned = [
-        rid
-        for rid, owner in matches
-        if principal.is_admin or (owner is not None and owner == principal.organisation_id)
-    ]
+    owned = [(rid, audience_id) for rid, owner, audience_id in matches if rights.owns(principal, owner)]
     if not owned:
         raise Forbidden("only the organisation that shared a version (or an administrator) may delete it")
     repo.lock_collection(session, row.id)
-    deleted = repo.delete_rows(session, owned)
+    deleted = repo.delete_rows(session, [rid for rid, _ in owned])
     _refresh_flags(session, row.id, stix_id)
-    record(
+    record_per_audience(
         session,
         actor,
         action="intel.delete",
         entity_type="stix_object",
         entity_id=stix_id,
-        details={"collection": row.taxii_id, "versions_deleted": deleted},
+        per_audience={
+            a: {"collection": row.taxii_id, "versions_deleted": n} for a, n in Counter(a for _, a in owned).items()
+        },
     )
     return deleted
 
 
 def _refresh_flags(session: Session, collection_id: int, stix_id: str) -> None:
-    rows = repo.existing_versions(session, collection_id, [stix_id])
+    rows = bookkeeping.existing_versions(session, collection_id, [stix_id])
     flags = version_flags((r[1], r[2], r[3]) for r in rows)
     repo.update_flags(
         session,

@@ -1,11 +1,14 @@
-"""Append-only, hash-chained audit log of writes."""
+"""Append-only, hash-chained audit log of writes and of sensitive reads.
+
+An entry that names a marked record carries that record's audience: only those who may read the record see the
+entry (``audit.repository``). Details hold ids, kinds, markings and sizes, never a record's content."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liaison_hub.db.types import JSONDocument, UTCDateTime
@@ -23,6 +26,8 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(100))
     details: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    audience_id: Mapped[int | None] = mapped_column(ForeignKey("audience.id"), index=True)
+    """The marking of the record the entry names; None for entries about unmarked things (the directory)."""
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from liaison_hub.db.types import UTCDateTime, utcnow
+from liaison_hub.db.types import RecordId, UTCDateTime, random_id, utcnow
 from liaison_hub.models.base import Base
 from liaison_hub.models.policy import Shareable, register_shareable
 
@@ -18,7 +18,7 @@ class ConsultationSeries(Shareable, Base):
 
     __tablename__ = "consultation_series"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(RecordId, primary_key=True, default=random_id, autoincrement=False)
     uid: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     areas: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -41,7 +41,9 @@ class SeriesParticipant(Base):
 
     __tablename__ = "consultation_participant"
 
-    series_id: Mapped[int] = mapped_column(ForeignKey("consultation_series.id", ondelete="CASCADE"), primary_key=True)
+    series_id: Mapped[int] = mapped_column(
+        RecordId, ForeignKey("consultation_series.id", ondelete="CASCADE"), primary_key=True
+    )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True, index=True)
     zone: Mapped[str] = mapped_column(String(64))
     earliest_minute: Mapped[int] = mapped_column(Integer, default=8 * 60)
@@ -54,8 +56,10 @@ class Meeting(Shareable, Base):
     __tablename__ = "consultation_meeting"
     __table_args__ = (UniqueConstraint("series_id", "recurrence_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    series_id: Mapped[int] = mapped_column(ForeignKey("consultation_series.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(RecordId, primary_key=True, default=random_id, autoincrement=False)
+    series_id: Mapped[int] = mapped_column(
+        RecordId, ForeignKey("consultation_series.id", ondelete="CASCADE"), index=True
+    )
     recurrence_id: Mapped[datetime] = mapped_column(UTCDateTime)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -71,8 +75,10 @@ register_shareable(Meeting.__tablename__)
 class AgendaItem(Shareable, Base):
     __tablename__ = "consultation_agenda_item"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("consultation_meeting.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(RecordId, primary_key=True, default=random_id, autoincrement=False)
+    meeting_id: Mapped[int] = mapped_column(
+        RecordId, ForeignKey("consultation_meeting.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
     presenter_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
@@ -86,9 +92,9 @@ class RecordLink(Shareable, Base):
 
     __tablename__ = "consultation_record_link"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(RecordId, primary_key=True, default=random_id, autoincrement=False)
     agenda_item_id: Mapped[int] = mapped_column(
-        ForeignKey("consultation_agenda_item.id", ondelete="CASCADE"), index=True
+        RecordId, ForeignKey("consultation_agenda_item.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(40))
     ref: Mapped[str] = mapped_column(String(200))
@@ -101,7 +107,9 @@ register_shareable(RecordLink.__tablename__)
 class Attendance(Base):
     __tablename__ = "consultation_attendance"
 
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("consultation_meeting.id", ondelete="CASCADE"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        RecordId, ForeignKey("consultation_meeting.id", ondelete="CASCADE"), primary_key=True
+    )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
     names: Mapped[str | None] = mapped_column(String(500))
@@ -110,8 +118,10 @@ class Attendance(Base):
 class Minutes(Shareable, Base):
     __tablename__ = "consultation_minutes"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("consultation_meeting.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(RecordId, primary_key=True, default=random_id, autoincrement=False)
+    meeting_id: Mapped[int] = mapped_column(
+        RecordId, ForeignKey("consultation_meeting.id", ondelete="CASCADE"), index=True
+    )
     body: Mapped[str] = mapped_column(Text)
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -126,9 +136,13 @@ class Decision(Shareable, Base):
     __tablename__ = "consultation_decision"
     __table_args__ = (UniqueConstraint("series_id", "number"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    series_id: Mapped[int] = mapped_column(ForeignKey("consultation_series.id", ondelete="CASCADE"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("consultation_meeting.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(RecordId, primary_key=True, default=random_id, autoincrement=False)
+    series_id: Mapped[int] = mapped_column(
+        RecordId, ForeignKey("consultation_series.id", ondelete="CASCADE"), index=True
+    )
+    meeting_id: Mapped[int] = mapped_column(
+        RecordId, ForeignKey("consultation_meeting.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     decided_on: Mapped[date] = mapped_column(Date)
@@ -140,9 +154,13 @@ register_shareable(Decision.__tablename__)
 class ActionItem(Shareable, Base):
     __tablename__ = "consultation_action_item"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("consultation_meeting.id", ondelete="CASCADE"), index=True)
-    decision_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_decision.id", ondelete="SET NULL"))
+    id: Mapped[int] = mapped_column(RecordId, primary_key=True, default=random_id, autoincrement=False)
+    meeting_id: Mapped[int] = mapped_column(
+        RecordId, ForeignKey("consultation_meeting.id", ondelete="CASCADE"), index=True
+    )
+    decision_id: Mapped[int | None] = mapped_column(
+        RecordId, ForeignKey("consultation_decision.id", ondelete="SET NULL")
+    )
     title: Mapped[str] = mapped_column(String(300))
     owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -162,7 +180,7 @@ class CalendarFeed(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    series_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_series.id", ondelete="CASCADE"))
+    series_id: Mapped[int | None] = mapped_column(RecordId, ForeignKey("consultation_series.id", ondelete="CASCADE"))
     prefix: Mapped[str] = mapped_column(String(16))
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -83,14 +83,18 @@ class IntelIndexQueue(Base):
 
 
 class MarkingDefinition(Base):
-    """A marking-definition seen on the wire and what it means to the policy (a partial marking).
+    """A marking-definition seen on the wire and what it means to the policy (a partial marking), in a scope.
 
-    Marking definitions are immutable (STIX 2.1 section 7.2.1), so one row per id serves every collection.
+    Marking definitions are immutable (STIX 2.1 section 7.2.1) within their scope: ``hub`` for the hub's own
+    definitions, whose ids are derived from their content (the same id can only ever mean the same thing, on every
+    hub), and ``org:<id>`` (or ``system``) for any other, which only the organisation that registered it uses: one
+    partner's definition never decides how another partner's objects are marked.
     """
 
     __tablename__ = "intel_marking_definition"
 
     stix_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     facets: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     digest: Mapped[str] = mapped_column(String(64))

@@ -22,8 +22,18 @@ class Audience(Base):
     owner_nation_code: Mapped[str | None] = mapped_column(ForeignKey("nation.code"))
     releasable_to: Mapped[list[str]] = mapped_column(JSON, default=list)
     recipients: Mapped[list[int]] = mapped_column(JSON, default=list)
+    restricts_nations: Mapped[bool] = mapped_column(Boolean)
+    """A releasability list is set (possibly empty); when false, TLP alone decides (``releasable_to`` is unset)."""
     releasable_empty: Mapped[bool] = mapped_column(Boolean)
+    """The list is set and empty: the owner's nation only."""
     has_recipients: Mapped[bool] = mapped_column(Boolean)
+    owner_only: Mapped[bool] = mapped_column(Boolean)
+    """Nobody beyond the owner organisation (markings whose combination leaves no one else)."""
+
+    @property
+    def releasable(self) -> tuple[str, ...] | None:
+        """``releasable_to`` with its three meanings: None (unset), () (the owner's nation) or the codes."""
+        return tuple(self.releasable_to) if self.restricts_nations else None
 
 
 class AudienceNation(Base):

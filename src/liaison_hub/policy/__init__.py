@@ -1,11 +1,19 @@
 """The marking and releasability policy: markings, audiences, and the one access filter ``readable``."""
 
 from liaison_hub.policy.audiences import audience_for, check_marking, marking_of
-from liaison_hub.policy.filter import PolicyKey, policy_key, readable, visible_audiences
+from liaison_hub.policy.filter import PolicyKey, policy_key, readable, readable_or_unmarked, visible_audiences
 from liaison_hub.policy.levels import TLP, Level, classification_levels, parse_classification, parse_tlp
 from liaison_hub.policy.marking import Marking
-from liaison_hub.policy.principal import ANONYMOUS, SYSTEM, SYSTEM_ACTOR, Actor, Principal, Role, Scope
-from liaison_hub.policy.reference import DirectoryView, may_read
+from liaison_hub.policy.principal import (
+    ANONYMOUS,
+    SYSTEM,
+    SYSTEM_ACTOR,
+    Actor,
+    Principal,
+    PrincipalKind,
+    Role,
+    Scope,
+)
 
 __all__ = [
     "ANONYMOUS",
@@ -13,21 +21,21 @@ __all__ = [
     "SYSTEM_ACTOR",
     "TLP",
     "Actor",
-    "DirectoryView",
     "Level",
     "Marking",
     "PolicyKey",
     "Principal",
+    "PrincipalKind",
     "Role",
     "Scope",
     "audience_for",
     "check_marking",
     "classification_levels",
     "marking_of",
-    "may_read",
     "parse_classification",
     "parse_tlp",
     "policy_key",
     "readable",
+    "readable_or_unmarked",
     "visible_audiences",
 ]

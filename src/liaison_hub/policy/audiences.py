@@ -29,7 +29,7 @@ def check_marking(marking: Marking, accreditation: Level) -> None:
         raise AboveAccreditation(
             f"classification {level.name} is above this hub's accreditation ({accreditation.name})"
         )
-    if marking.tlp is TLP.red and not marking.recipients:
+    if marking.tlp is TLP.red and not marking.recipients and not marking.owner_only:
         raise InvalidInput("TLP:RED needs named recipients (organisations)")
     if marking.recipients and marking.tlp not in (TLP.red, TLP.amber_strict):
         raise InvalidInput("named recipients are allowed only with TLP:RED or TLP:AMBER+STRICT")
@@ -61,7 +61,7 @@ def audience_for(session: Session, marking: Marking, *, accreditation: Level) ->
     existing = session.scalar(select(Audience).where(Audience.key == key))
     if existing is not None:
         return existing
-    nations, grouping_ids = _resolve_releasable(session, marking.releasable_to)
+    nations, grouping_ids = _resolve_releasable(session, marking.releasable_to or ())
     owner_nation = _owner_nation(session, marking)
     if marking.recipients:
         found = set(session.scalars(select(Organisation.id).where(Organisation.id.in_(marking.recipients))))
@@ -75,10 +75,12 @@ def audience_for(session: Session, marking: Marking, *, accreditation: Level) ->
         classification_rank=marking.classification_rank,
         owner_organisation_id=marking.owner_organisation_id,
         owner_nation_code=owner_nation,
-        releasable_to=list(marking.releasable_to),
+        releasable_to=list(marking.releasable_to or ()),
         recipients=list(marking.recipients),
-        releasable_empty=not marking.releasable_to,
+        restricts_nations=marking.releasable_to is not None,
+        releasable_empty=marking.releasable_to == (),
         has_recipients=bool(marking.recipients),
+        owner_only=marking.owner_only,
     )
     try:
         with session.begin_nested():
@@ -101,7 +103,8 @@ def marking_of(audience: Audience) -> Marking:
     return Marking(
         tlp=audience.tlp,
         classification=audience.classification,
-        releasable_to=tuple(audience.releasable_to),
+        releasable_to=audience.releasable,
         recipients=tuple(audience.recipients),
         owner_organisation_id=audience.owner_organisation_id,
+        owner_only=audience.owner_only,
     )

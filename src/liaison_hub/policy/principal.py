@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -21,6 +22,22 @@ class Scope(StrEnum):
     admin = "admin"
 
 
+class PrincipalKind(StrEnum):
+    """How a principal reached the hub: it names the credential, never grants anything by itself (except
+    ``system``, the hub's own command line and jobs)."""
+
+    session = "session"
+    token = "token"
+    feed = "feed"
+    cli = "cli"
+    demo = "demo"
+    test = "test"
+    organisation = "organisation"
+    peer = "peer"
+    anonymous = "anonymous"
+    system = "system"
+
+
 @dataclass(frozen=True)
 class Principal:
     username: str
@@ -30,11 +47,21 @@ class Principal:
     clearance_rank: int
     roles: frozenset[Role] = field(default_factory=frozenset)
     scopes: frozenset[Scope] = field(default_factory=frozenset)
-    kind: str = "user"
+    kind: PrincipalKind = PrincipalKind.session
+    credential_expires_at: datetime | None = None
+    """When the credential in use stops working (a token's expiry); None for credentials without one."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, PrincipalKind):
+            object.__setattr__(self, "kind", PrincipalKind(self.kind))
 
     @property
     def is_anonymous(self) -> bool:
-        return self.kind == "anonymous"
+        return self.kind is PrincipalKind.anonymous
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind is PrincipalKind.system
 
     @property
     def is_admin(self) -> bool:
@@ -50,7 +77,7 @@ ANONYMOUS = Principal(
     organisation_id=None,
     nation_code=None,
     clearance_rank=0,
-    kind="anonymous",
+    kind=PrincipalKind.anonymous,
 )
 SYSTEM_ACTOR = "system"
 
@@ -75,5 +102,5 @@ SYSTEM = Principal(
     clearance_rank=0,
     roles=frozenset(Role),
     scopes=frozenset(Scope),
-    kind="system",
+    kind=PrincipalKind.system,
 )

@@ -1,4 +1,5 @@
-"""The visibility rule in plain Python, stated once more; tests check the SQL filter against it."""
+"""The visibility rule in plain Python, stated once more; tests check the SQL filter against it. Not part of the
+policy package's interface: only ``readable`` decides access in the hub; this is the test oracle."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from liaison_hub.policy.marking import Marking
 from liaison_hub.policy.principal import Principal
 
 ALLIANCE = "ALLIANCE"
+OWNER_NATION_DEFAULT = (TLP.amber, TLP.amber_strict)
+"""TLPs whose unset releasability means the owner's nation (DESIGN.md's rule); for the others it means no limit."""
 
 
 @dataclass(frozen=True)
@@ -26,10 +29,16 @@ class DirectoryView:
         return frozenset(nations)
 
 
+def _owners_nation(marking: Marking, principal: Principal, directory: DirectoryView) -> bool:
+    owner_nation = directory.organisation_nation.get(marking.owner_organisation_id or -1)
+    return owner_nation is not None and owner_nation == principal.nation_code
+
+
 def _releasable(marking: Marking, principal: Principal, directory: DirectoryView) -> bool:
+    if marking.releasable_to is None:
+        return marking.tlp not in OWNER_NATION_DEFAULT or _owners_nation(marking, principal, directory)
     if not marking.releasable_to:
-        owner_nation = directory.organisation_nation.get(marking.owner_organisation_id or -1)
-        return owner_nation is not None and owner_nation == principal.nation_code
+        return _owners_nation(marking, principal, directory)
     if principal.nation_code is None:
         # An organisation of the alliance itself has no nation: it is within releasability when the
         # marking names the alliance as a whole.
@@ -38,22 +47,18 @@ def _releasable(marking: Marking, principal: Principal, directory: DirectoryView
 
 
 def may_read(marking: Marking, principal: Principal, directory: DirectoryView) -> bool:
-    """DESIGN.md's visibility rule: clearance first, then owner, then TLP-specific releasability."""
+    """DESIGN.md's visibility rule: clearance first, then owner, then releasability and recipients."""
     if principal.clearance_rank < parse_classification(marking.classification).rank:
         return False
-    if marking.tlp is TLP.clear:
-        return True
     if principal.is_anonymous:
-        return False
+        return marking.tlp is TLP.clear and marking.releasable_to is None and not marking.owner_only
     if principal.organisation_id is not None and principal.organisation_id == marking.owner_organisation_id:
         return True
+    if marking.owner_only or not _releasable(marking, principal, directory):
+        return False
     is_recipient = principal.organisation_id in marking.recipients
     if marking.tlp is TLP.red:
         return is_recipient
-    if marking.tlp is TLP.green and not marking.releasable_to:
-        return True
-    if not _releasable(marking, principal, directory):
-        return False
     if marking.tlp is TLP.amber_strict and marking.recipients:
         return is_recipient
     return True

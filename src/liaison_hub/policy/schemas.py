@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from liaison_hub.errors import InvalidInput
 from liaison_hub.models import Audience, Organisation
 from liaison_hub.policy.levels import TLP, classification_levels, parse_classification
-from liaison_hub.policy.marking import Marking
+from liaison_hub.policy.marking import Marking, label
 
 
 class MarkingIn(BaseModel):
@@ -21,7 +21,12 @@ class MarkingIn(BaseModel):
 
     tlp: str = Field(default="amber", examples=["amber"])
     classification: str = Field(default="NU", examples=["NR"])
-    releasable_to: list[str] = Field(default_factory=list, examples=[["ALLIANCE", "AP4"]])
+    releasable_to: list[str] | None = Field(
+        default=None,
+        examples=[["ALLIANCE", "AP4"]],
+        description="Nations and groupings; omitted or null: no releasability limit beyond the TLP; "
+        "an empty list: the owner's nation only.",
+    )
     recipients: list[str] = Field(default_factory=list, description="Organisation short names.")
 
 
@@ -29,9 +34,10 @@ class MarkingRead(BaseModel):
     tlp: str
     classification: str
     classification_name: str
-    releasable_to: list[str]
+    releasable_to: list[str] | None = Field(description="null: no releasability limit; []: the owner's nation only.")
     recipients: list[str]
     owner: str | None
+    owner_only: bool = Field(default=False, description="Nobody beyond the owner organisation.")
     label: str
 
 
@@ -51,7 +57,7 @@ def resolve_marking(session: Session, spec: MarkingIn, *, owner_organisation_id:
     return Marking(
         tlp=spec.tlp,
         classification=spec.classification,
-        releasable_to=tuple(spec.releasable_to),
+        releasable_to=None if spec.releasable_to is None else tuple(spec.releasable_to),
         recipients=tuple(ids),
         owner_organisation_id=owner_organisation_id,
     )
@@ -60,18 +66,22 @@ def resolve_marking(session: Session, spec: MarkingIn, *, owner_organisation_id:
 def marking_read(audience: Audience, organisation_names: dict[int, str]) -> MarkingRead:
     """Describe an audience for clients; ``organisation_names`` maps ids to short names."""
     level = parse_classification(audience.classification)
-    label = f"{level.name} // TLP:{audience.tlp.upper()}"
-    if audience.releasable_to:
-        label += " // REL TO " + ", ".join(audience.releasable_to)
+    releasable = audience.releasable
     return MarkingRead(
         tlp=audience.tlp,
         classification=level.code,
         classification_name=level.name,
-        releasable_to=list(audience.releasable_to),
+        releasable_to=None if releasable is None else list(releasable),
         recipients=[organisation_names.get(r, str(r)) for r in audience.recipients],
         owner=organisation_names.get(audience.owner_organisation_id or -1),
-        label=label,
+        owner_only=audience.owner_only,
+        label=audience_label(audience),
     )
+
+
+def audience_label(audience: Audience) -> str:
+    """The marking of an audience as a banner line (what audit entries say of a record's marking)."""
+    return label(audience.classification, audience.tlp, audience.releasable, owner_only=audience.owner_only)
 
 
 def highest(audiences: Iterable[Audience]) -> tuple[str, TLP]:

@@ -18,6 +18,7 @@ from liaison_hub.db.types import utcnow
 from liaison_hub.errors import HubError
 from liaison_hub.models import Audience
 from liaison_hub.policy.principal import Principal
+from liaison_hub.policy.rights import require_write
 from liaison_hub.policy.schemas import MarkingIn
 from liaison_hub.web.deps import SignedIn, WebActor
 from liaison_hub.web.errors import page_router
@@ -55,7 +56,9 @@ def _form_page(request: Request, error: HubError | None = None, values: dict[str
 
 
 @router.get("/new")
-def new_series(request: Request, viewer: SignedIn) -> Response:
+def new_series(request: Request, actor: WebActor) -> Response:
+    """The form for a new series, for those who may create one (403 for readers, as its submission would be)."""
+    require_write(actor, what="create a consultation series")
     return _form_page(request)
 
 
@@ -115,7 +118,7 @@ def create_series(
             marking=MarkingIn(
                 tlp=tlp,
                 classification=classification,
-                releasable_to=[r.strip() for r in releasable_to.split(",") if r.strip()],
+                releasable_to=[r.strip() for r in releasable_to.split(",") if r.strip()] or None,
             ),
         )
         row = service.create_series(session, actor, data=data, accreditation=state.accreditation)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from liaison_hub.api.deps import DbSession, State
-from liaison_hub.errors import HubError
+from liaison_hub.errors import Forbidden, HubError
 from liaison_hub.intel import exchange
 from liaison_hub.intel import service as intel
 from liaison_hub.intel.api import upload_result
@@ -115,7 +115,7 @@ def create_collection(
             default_marking={
                 "tlp": tlp.strip().lower(),
                 "classification": classification.strip(),
-                "releasable_to": _names(releasable_to),
+                "releasable_to": _names(releasable_to) or None,
                 "recipients": _names(recipients),
             },
             write_roles=write_roles or [],
@@ -201,6 +201,9 @@ def _upload_page(
 
 @router.get("/collections/{ref}/upload")
 def upload_form(ref: str, request: Request, session: DbSession, viewer: SignedIn) -> Response:
+    """The upload form, for those who may write to the collection (403 otherwise, as its submission would be)."""
+    if not intel.get_collection(session, viewer.principal, ref).can_write:
+        raise Forbidden("you may not write to this collection")
     return _upload_page(request, session, viewer, ref)
 
 

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from liaison_hub.models import Audience
 from liaison_hub.policy.levels import TLP, classification_levels, parse_classification
 from liaison_hub.policy.principal import Principal
+from liaison_hub.policy.rights import may_write
 from liaison_hub.policy.schemas import highest
 from liaison_hub.web.security import CSRF_FIELD, csrf_token
 
@@ -70,6 +71,11 @@ class Viewer:
     display_name: str
     organisation: str
     timezone: str
+
+    @property
+    def can_write(self) -> bool:
+        """May write shared records at all (``policy.rights``): pages show write forms only then."""
+        return may_write(self.principal)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Correlation queries. Every query that returns or counts index rows or stored objects to a principal goes
-through ``policy.readable``; the bulk writes and the re-index scan never return rows to anyone."""
+through ``policy.readable``; what the index worker and a re-index read of every stored version is in
+``intel.correlation.bookkeeping``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -70,7 +71,7 @@ class PendingBatch:
     last_added: int
 
 
-def _object_rows() -> AnySelect:
+def object_rows() -> AnySelect:
     """The columns of an ``ObjectRow``, in its order."""
     o = StixObject
     return select(o.id, o.collection_id, o.stix_id, o.type, o.version, o.audience_id, o.document)
@@ -100,37 +101,10 @@ def queue_state(session: Session) -> tuple[int, int | None]:
     return int(count), None if newest is None else int(newest)
 
 
-def objects_added_between(session: Session, collection_id: int, first: int, last: int) -> list[ObjectRow]:
-    """Bookkeeping for the index: the stored versions of one batch (never shown to anyone)."""
-    o = StixObject
-    stmt = _object_rows().where(o.collection_id == collection_id, o.date_added.between(first, last))
-    return [ObjectRow(*row) for row in session.execute(stmt)]
-
-
-def audiences_added_between(session: Session, collection_id: int, first: int, last: int) -> dict[int, int]:
-    """Bookkeeping for the index: row id -> audience of the versions of one batch still stored."""
-    o = StixObject
-    stmt = select(o.id, o.audience_id).where(o.collection_id == collection_id, o.date_added.between(first, last))
-    return {int(row_id): int(audience_id) for row_id, audience_id in session.execute(stmt)}
-
-
 def done_batches(session: Session, ids: Iterable[int]) -> None:
     wanted = list(ids)
     if wanted:
         session.execute(delete(IntelIndexQueue).where(IntelIndexQueue.id.in_(wanted)))
-
-
-def scan_objects(session: Session, *, batch_size: int) -> Iterator[list[ObjectRow]]:
-    """Bookkeeping for a re-index: every stored version in row order, a batch at a time (never shown to anyone)."""
-    o = StixObject
-    after = 0
-    while True:
-        stmt = _object_rows()
-        rows = [ObjectRow(*r) for r in session.execute(stmt.where(o.id > after).order_by(o.id).limit(batch_size))]
-        if not rows:
-            return
-        yield rows
-        after = rows[-1].row_id
 
 
 def object_values(session: Session, principal: Principal, *, collection_id: int, stix_id: str) -> list[tuple[str, str]]:
@@ -170,7 +144,7 @@ def objects_by_row(session: Session, principal: Principal, row_ids: Iterable[int
     if not ids:
         return {}
     o = StixObject
-    stmt = _object_rows()
+    stmt = object_rows()
     return {r[0]: ObjectRow(*r) for r in session.execute(readable(stmt.where(o.id.in_(ids)), principal, o))}
 
 
@@ -180,7 +154,7 @@ def newest_readable(session: Session, principal: Principal, stix_ids: Iterable[s
     if not ids:
         return {}
     o = StixObject
-    stmt = _object_rows()
+    stmt = object_rows()
     found: dict[str, ObjectRow] = {}
     for r in session.execute(readable(stmt.where(o.stix_id.in_(ids)), principal, o).order_by(o.version, o.id)):
         found[r[2]] = ObjectRow(*r)

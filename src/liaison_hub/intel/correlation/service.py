@@ -22,6 +22,7 @@ from liaison_hub.audit.service import record
 from liaison_hub.errors import Forbidden, InvalidInput, NotFound
 from liaison_hub.intel import repository as intel_repo
 from liaison_hub.intel import service as intel
+from liaison_hub.intel.correlation import bookkeeping
 from liaison_hub.intel.correlation import repository as repo
 from liaison_hub.intel.correlation.extract import observables_of
 from liaison_hub.intel.correlation.normalise import Observable, candidates
@@ -136,7 +137,7 @@ def plan_catch_up(session: Session, *, max_batches: int, after: int = 0) -> Catc
     stored = [
         _stored(row)
         for batch in batches
-        for row in repo.objects_added_between(session, batch.collection_id, batch.first_added, batch.last_added)
+        for row in bookkeeping.objects_added_between(session, batch.collection_id, batch.first_added, batch.last_added)
     ]
     return CatchUpPlan(batches, *_index_rows(stored))
 
@@ -150,7 +151,7 @@ def apply_catch_up(session: Session, plan: CatchUpPlan) -> int:
     for batch in plan.batches:
         if batch.id in still:
             audiences.update(
-                repo.audiences_added_between(session, batch.collection_id, batch.first_added, batch.last_added)
+                bookkeeping.audiences_added_between(session, batch.collection_id, batch.first_added, batch.last_added)
             )
     repo.add_observables(session, _current(plan.observables, "object_row_id", audiences))
     repo.add_sighting_links(session, _current(plan.sightings, "sighting_row_id", audiences))
@@ -213,7 +214,7 @@ def reindex(session: Session, actor: Actor, *, batch_size: int = 1000) -> int:
         raise Forbidden("re-indexing needs the admin role and the admin scope")
     repo.clear_index(session)
     total = 0
-    for rows in repo.scan_objects(session, batch_size=batch_size):
+    for rows in bookkeeping.scan_objects(session, batch_size=batch_size):
         batch = [_stored(r) for r in rows]
         index_batch(session, batch)
         total += len(batch)
