@@ -5,7 +5,7 @@ read the same as an unset releasability does now, so every existing empty list b
 loses access). Audience keys are recomputed in the new form; collection defaults with an empty list become unset.
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0003, 0005 (joins the consultations and intel branches)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0005"
+down_revision = ("0003", "0005")
 branch_labels = None
 depends_on = None
 
@@ -43,9 +43,9 @@ def _json(value: Any) -> Any:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("audience", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("restricts_nations", sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column("owner_only", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Plain ADD COLUMN (no table rebuild: on SQLite a rebuild of a table others refer to fails once rows exist).
+    op.add_column("audience", sa.Column("restricts_nations", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("audience", sa.Column("owner_only", sa.Boolean(), nullable=False, server_default=sa.false()))
     connection = op.get_bind()
     audience = sa.table(
         "audience",
