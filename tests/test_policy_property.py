@@ -3,6 +3,7 @@ database, the SQL filter (``visible_audiences`` / ``readable``) agrees with the 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,6 +14,8 @@ from sqlalchemy import Integer, delete, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from liaison_hub.db.engine import create_db_engine, make_session_factory
+from liaison_hub.errors import InvalidInput
+from liaison_hub.intel.markings import Facets, combine, marking_refs
 from liaison_hub.models import Audience, Grouping, GroupingMember, Organisation
 from liaison_hub.policy import (
     ANONYMOUS,
@@ -21,6 +24,7 @@ from liaison_hub.policy import (
     Principal,
     audience_for,
     classification_levels,
+    parse_classification,
     readable,
     visible_audiences,
 )
@@ -185,5 +189,143 @@ def test_sql_filter_agrees_with_reference(policy_session: Session, scenario: Sce
     savepoint = policy_session.begin_nested()
     try:
         check_scenario(policy_session, scenario)
+    finally:
+        savepoint.rollback()
+
+
+# Several markings on one record: object-level and granular marking-definitions, combined as ingest combines them.
+
+LEVEL_OR_NONE = st.none() | st.sampled_from(LEVELS)
+
+
+@st.composite
+def facet_specs(draw: st.DrawFn, codes: tuple[str, ...], organisations: int) -> Facets:
+    """One marking-definition: any of TLP, classification, releasability (unset, empty, a list) and recipients."""
+    names = st.frozensets(st.integers(0, organisations - 1).map(lambda i: f"PROBE-{i}"), max_size=3)
+    releasable = draw(st.none() | st.just(()) | st.frozensets(st.sampled_from(codes), min_size=1, max_size=4))
+    recipients = draw(st.none() | names)
+    return Facets(
+        tlp=draw(st.none() | st.sampled_from(TLP)),
+        classification=draw(LEVEL_OR_NONE),
+        releasable_to=None if releasable is None else tuple(sorted(releasable)),
+        recipients=None if recipients is None else tuple(sorted(recipients)),
+    )
+
+
+@dataclass(frozen=True)
+class MarkedObject:
+    facets: tuple[Facets, ...]
+    granular: tuple[bool, ...]  # whether each one is sent as a granular marking rather than object-level
+    owner: int | None  # index into Scenario.organisations
+
+
+@dataclass(frozen=True)
+class MultiScenario:
+    scenario: Scenario
+    default: Facets
+    objects: tuple[MarkedObject, ...]
+
+
+@st.composite
+def multi_scenarios(draw: st.DrawFn) -> MultiScenario:
+    scenario = draw(scenarios())
+    codes = NATIONS + tuple(scenario.groupings)
+    organisations = len(scenario.organisations)
+    default = draw(facet_specs(codes, organisations))
+    default = Facets(
+        tlp=default.tlp or TLP.amber,
+        classification=default.classification or "NU",
+        releasable_to=default.releasable_to,
+        recipients=default.recipients,
+    )
+    objects = draw(
+        st.lists(
+            st.builds(
+                MarkedObject,
+                facets=st.lists(facet_specs(codes, organisations), min_size=1, max_size=4).map(tuple),
+                granular=st.lists(st.booleans(), min_size=4, max_size=4).map(tuple),
+                owner=st.none() | st.integers(0, organisations - 1),
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    return MultiScenario(scenario, default, tuple(objects))
+
+
+def _as_stix(obj: MarkedObject) -> dict[str, object]:
+    """The object as a STIX object marks it: each facet a marking-definition id, object-level or granular."""
+    refs = [f"marking-definition--{uuid.uuid5(uuid.NAMESPACE_URL, str(i))}" for i in range(len(obj.facets))]
+    level = [ref for ref, granular in zip(refs, obj.granular, strict=False) if not granular]
+    granular = [
+        {"marking_ref": ref, "selectors": ["description"]} for ref, g in zip(refs, obj.granular, strict=False) if g
+    ]
+    return {"object_marking_refs": level, "granular_markings": granular}
+
+
+def allowed_alone(facets: Facets, principal: Principal, owner: int | None, view: DirectoryView) -> bool:
+    """Who one marking-definition alone admits: each facet it sets is a constraint (a TLP other than CLEAR: signed
+    in; a classification: cleared; a releasability list: its nations, the empty list the owner's nation; recipients:
+    those organisations); the owner organisation is admitted by every constraint but clearance."""
+    if facets.classification and principal.clearance_rank < parse_classification(facets.classification).rank:
+        return False
+    if principal.organisation_id is not None and principal.organisation_id == owner:
+        return True
+    if facets.tlp not in (None, TLP.clear) and principal.is_anonymous:
+        return False
+    if facets.releasable_to is not None:
+        codes = facets.releasable_to or ()
+        alone = Marking(tlp="green", releasable_to=codes, owner_organisation_id=owner)
+        if principal.is_anonymous or not may_read(alone, principal, view):
+            return False
+    if facets.recipients is not None:
+        org = principal.organisation_id
+        return org is not None and f"PROBE-{_index_of(org)}" in facets.recipients
+    return True
+
+
+_ORG_INDEX: dict[int, int] = {}
+
+
+def _index_of(organisation_id: int) -> int:
+    return _ORG_INDEX[organisation_id]
+
+
+def check_multi(session: Session, multi: MultiScenario) -> None:
+    scenario = multi.scenario
+    org_ids = _store_directory(session, scenario)
+    _ORG_INDEX.clear()
+    _ORG_INDEX.update({org_id: i for i, org_id in enumerate(org_ids)})
+    view = DirectoryView(
+        grouping_members=scenario.groupings, organisation_nation=dict(zip(org_ids, scenario.organisations, strict=True))
+    )
+    top = classification_levels()[-1]
+    for obj in multi.objects:
+        owner = None if obj.owner is None else org_ids[obj.owner]
+        by_ref = dict(zip(marking_refs(_as_stix(obj)), obj.facets, strict=True))
+        combined = combine(by_ref.values(), multi.default, owner_nation=view.organisation_nation.get(owner or -1))
+        recipients = tuple(org_ids[int(name.removeprefix("PROBE-"))] for name in combined.recipients or ())
+        marking = combined.to_marking(owner_organisation_id=owner, recipient_ids=recipients)
+        try:
+            audience_id = audience_for(session, marking, accreditation=top).id
+        except InvalidInput:
+            continue  # refused at the door (TLP:RED without recipients, recipients with GREEN): nothing stored
+        for principal in _principals(scenario, org_ids):
+            readable_now = session.scalar(
+                select(Audience.id).where(Audience.id == audience_id, Audience.id.in_(visible_audiences(principal)))
+            )
+            expected = may_read(marking, principal, view)
+            assert (readable_now is not None) == expected, (marking, principal)
+            if expected:
+                for facets in obj.facets:
+                    assert allowed_alone(facets, principal, owner, view), (facets, marking, principal)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(multi=multi_scenarios())
+def test_combined_markings_agree_with_reference_and_only_narrow(policy_session: Session, multi: MultiScenario) -> None:
+    savepoint = policy_session.begin_nested()
+    try:
+        check_multi(policy_session, multi)
     finally:
         savepoint.rollback()

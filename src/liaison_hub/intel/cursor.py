@@ -40,7 +40,7 @@ def _scope_digest(scope: str) -> str:
 
 def encode(position: Position, *, scope: str, secret_key: str) -> str:
     """A cursor for ``position`` valid only for the query described by ``scope``."""
-    body = orjson.dumps([position.key, position.row_id, _scope_digest(scope)])
+    body = orjson.dumps([position.key, position.tiebreak, _scope_digest(scope)])
     return f"{_b64(body)}.{_b64(_tag(secret_key, body))}"
 
 
@@ -53,7 +53,7 @@ def decode(cursor: str, *, scope: str, secret_key: str) -> Position:
         raise BadCursor("the 'next' value is not one this server issued") from None
     if not hmac.compare_digest(tag, _tag(secret_key, body)):
         raise BadCursor("the 'next' value is not one this server issued")
-    key, row_id, digest = orjson.loads(body)
+    key, tiebreak, digest = orjson.loads(body)
     if digest != _scope_digest(scope):
         raise BadCursor("the 'next' value belongs to a different query (filters must stay the same while paging)")
-    return Position(key=int(key), row_id=int(row_id))
+    return Position(key=int(key), tiebreak=int(tiebreak))

@@ -34,8 +34,7 @@ from liaison_hub.intel.validation import check
 from liaison_hub.models import Organisation
 from liaison_hub.models.intel import IntelCollection
 from liaison_hub.policy import audience_for
-from liaison_hub.policy.levels import TLP, Level
-from liaison_hub.policy.marking import Marking
+from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor
 from liaison_hub.policy.rights import require_may_mark
 
@@ -283,14 +282,8 @@ class Ingest:
     def _audience(self, facets: Facets) -> int:
         """The audience of a marking, resolved once per distinct marking in this ingest."""
         if facets not in self.audiences:
-            marking = Marking(
-                tlp=facets.tlp or TLP.amber,
-                classification=facets.classification or "NU",
-                releasable_to=facets.releasable_to,
-                recipients=self._organisation_ids(facets.recipients or ()),
-                owner_organisation_id=self.owner,
-                owner_only=facets.owner_only,
-            )
+            recipients = self._organisation_ids(facets.recipients or ())
+            marking = facets.to_marking(owner_organisation_id=self.owner, recipient_ids=recipients)
             require_may_mark(self.actor, marking, self.accreditation)
             self.audiences[facets] = audience_for(self.session, marking, accreditation=self.accreditation).id
         return self.audiences[facets]

@@ -15,6 +15,7 @@ from typing import Any
 
 from liaison_hub.errors import InvalidInput
 from liaison_hub.policy.levels import TLP, parse_classification
+from liaison_hub.policy.marking import Marking
 
 TLP2_EXTENSION_ID = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 ACS3_EXTENSION_ID = "extension-definition--3a65884d-005a-4290-8335-cb2d778a83ce"
@@ -62,6 +63,17 @@ class Facets:
         if self.owner_only:
             data["owner_only"] = True
         return data
+
+    def to_marking(self, *, owner_organisation_id: int | None, recipient_ids: tuple[int, ...]) -> Marking:
+        """The policy marking of combined facets (``combine``): unset TLP is AMBER, unset classification NU."""
+        return Marking(
+            tlp=self.tlp or TLP.amber,
+            classification=self.classification or "NU",
+            releasable_to=self.releasable_to,
+            recipients=recipient_ids,
+            owner_organisation_id=owner_organisation_id,
+            owner_only=self.owner_only,
+        )
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Facets:

@@ -212,17 +212,19 @@ class _StatementCache:
 
 
 _PAGES = _StatementCache()
-_AFTER_KEY, _AFTER_ROW, _LIMIT = (
+_AFTER_KEY, _AFTER_TIEBREAK, _LIMIT = (
     bindparam("after_key", type_=BigInteger),
-    bindparam("after_row", type_=BigInteger),
+    bindparam("after_tiebreak", type_=BigInteger),
     bindparam("page_limit", type_=Integer),
 )
 
 
-def _page_params(page: PageRequest) -> dict[str, int]:
+def _page_params(page: PageRequest, *, tiebreak: bool = False) -> dict[str, int]:
     params = {"page_limit": page.limit + 1}
     if page.after is not None:
-        params.update(after_key=page.after.key, after_row=page.after.row_id)
+        params["after_key"] = page.after.key
+        if tiebreak:
+            params["after_tiebreak"] = page.after.tiebreak
     return params
 
 
@@ -274,7 +276,7 @@ def _by_added(
         columns = _document_columns() if with_document else _version_columns()
         stmt = filtered(columns, principal, collection_id, filters)
         if keyed:
-            stmt = stmt.where(tuple_(o.date_added, o.id) > tuple_(_AFTER_KEY, _AFTER_ROW))
+            stmt = stmt.where(o.date_added > _AFTER_KEY)
         # With ids, the (collection, stix_id) index finds the few rows and sorting them is free; "+ 0" keeps a
         # planner without statistics from walking the date_added index instead.
         order = (o.date_added + 0, o.id) if filters.ids else (o.date_added, o.id)
@@ -316,8 +318,9 @@ def page_by_version(
     columns = _version_columns(with_document=with_document)
     stmt = filtered(columns, principal, collection_id, filters).where(o.stix_id == stix_id)
     if page.after is not None:
-        stmt = stmt.where(tuple_(o.version, o.id) > tuple_(_AFTER_KEY, _AFTER_ROW))
-    return list(map(StoredRow._make, _rows(session, stmt.order_by(o.version, o.id).limit(_LIMIT), _page_params(page))))
+        stmt = stmt.where(tuple_(o.version, o.date_added) > tuple_(_AFTER_KEY, _AFTER_TIEBREAK))
+    ordered = stmt.order_by(o.version, o.date_added).limit(_LIMIT)
+    return list(map(StoredRow._make, _rows(session, ordered, _page_params(page, tiebreak=True))))
 
 
 def any_visible(session: Session, principal: Principal, *, collection_id: int, stix_id: str) -> bool:

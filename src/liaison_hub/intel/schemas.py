@@ -75,10 +75,12 @@ class ObjectFilters:
 
 @dataclass(frozen=True)
 class Position:
-    """Where a page ended: keyset pagination on ``(date_added, row id)``, or on ``(version, row id)`` for versions."""
+    """Where a page ended: keyset pagination on ``date_added`` (unique within a collection), or on ``(version,
+    date_added)`` for an object's versions. Positions reach clients in cursors and links: they hold no row ids,
+    which would count the versions a reader may not see."""
 
     key: int
-    row_id: int
+    tiebreak: int = 0
 
 
 @dataclass(frozen=True)

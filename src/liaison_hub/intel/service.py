@@ -70,6 +70,8 @@ from liaison_hub.policy.principal import Actor, Principal
 
 __all__ = [
     "BATCH_SIZE",
+    "audit_reads",
+    "audit_rows",
     "collection_access",
     "create_collection",
     "delete_collection",
@@ -200,7 +202,7 @@ def _page(rows: list[StoredRow], page: PageRequest) -> ObjectPage:
     rows = rows[: page.limit]
     if not rows:
         return ObjectPage(rows=rows, more=more, last=None)
-    last = Position(rows[-1].date_added, rows[-1].row_id)
+    last = Position(rows[-1].date_added)
     return ObjectPage(rows=rows, more=more, last=last, first_added=rows[0].date_added, last_added=last.key)
 
 
@@ -213,9 +215,7 @@ def _document_page(rows: list[DocumentRow], page: PageRequest) -> DocumentPage:
     first, last = rows[0], rows[-1]
     documents = [row[0] for row in rows]
     audited = [(row[1], row[4]) for row in rows if row[1] is not None and row[4] is not None]
-    return DocumentPage(
-        documents, audited, more=more, last=Position(last[2], last[3]), first_added=first[2], last_added=last[2]
-    )
+    return DocumentPage(documents, audited, more=more, last=Position(last[2]), first_added=first[2], last_added=last[2])
 
 
 def _check_page(page: PageRequest) -> None:
@@ -332,7 +332,7 @@ def list_versions(
     result = _page(rows, page)
     if result.rows:  # a version list is in version order: keyed by version, and its dates added are in any order
         added = [r.date_added for r in result.rows]
-        last = Position(result.rows[-1].version, result.rows[-1].row_id)
+        last = Position(result.rows[-1].version, result.rows[-1].date_added)
         result = replace(result, last=last, first_added=min(added), last_added=max(added))
     _audit_versions(session, principal, result, "versions")
     return result

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from liaison_hub.intel.repository import filtered
@@ -67,7 +67,7 @@ def page_objects(
     if conditions:
         stmt = stmt.where(conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1])
     if before is not None:
-        stmt = stmt.where(tuple_(o.date_added, o.id) < tuple_(before.key, before.row_id))
+        stmt = stmt.where(o.date_added < before.key)
     stmt = stmt.order_by(o.date_added.desc(), o.id.desc()).limit(limit + 1)
     return [ListedRow(*r) for r in session.execute(stmt)]
 

@@ -79,9 +79,8 @@ class ObjectDetail:
 def _position(before: str | None) -> Position | None:
     if not before:
         return None
-    key, _, row_id = before.partition(":")
     try:
-        return Position(int(key), int(row_id))
+        return Position(int(before))
     except ValueError:
         raise InvalidInput("'before' must be the value of an 'older' link") from None
 
@@ -141,7 +140,8 @@ def list_objects(
         )
         for r in rows
     ]
-    next_before = f"{rows[-1].date_added}:{rows[-1].row_id}" if more and rows else None
+    intel.audit_rows(session, principal, ((o.stix_id, o.audience_id) for o in objects), via="object list")
+    next_before = str(rows[-1].date_added) if more and rows else None
     types = repo.types_in(session, principal, collection_id=access.id)
     return ObjectList(collection=access, objects=objects, types=types, next_before=next_before)
 

@@ -280,6 +280,11 @@ def _records(session: Session, principal: Principal, rows: Sequence[repo.RecordR
     return _Describer(session).records(objects[r.row_id] for r in rows if r.row_id in objects)
 
 
+def _audited(session: Session, principal: Principal, records: Iterable[RecordRead], via: str) -> None:
+    """Records of TLP:AMBER+STRICT and TLP:RED named in an answer are read-audited, as TAXII reads are."""
+    intel.audit_rows(session, principal, ((r.stix_id, r.audience_id) for r in records), via=via)
+
+
 def search(
     session: Session, principal: Principal, *, value: str, limit: int = 100, correlation_limit: int = DEFAULT_LIMIT
 ) -> SearchResult:
@@ -292,14 +297,15 @@ def search(
     keys = [v.key for v in values]
     catch_up(session)
     count = repo.count_records(session, principal, keys)
-    rows = repo.records_mentioning(session, principal, keys, limit=limit)
+    records = _records(session, principal, repo.records_mentioning(session, principal, keys, limit=limit))
+    _audited(session, principal, records, "search")
     return SearchResult(
         query=value,
         values=[ObservableRead(kind=v.kind, value=v.value) for v in values],
         count=count,
         over_correlating=count > correlation_limit,
         limit=correlation_limit,
-        records=_records(session, principal, rows),
+        records=records,
     )
 
 
@@ -332,6 +338,7 @@ def correlations(
         listed = [] if over else [r for r in rows if (r.collection_id, r.stix_id) != (collection_id, stix_id)]
         records = [describer.record(objects[r.row_id]) for r in listed if r.row_id in objects]
         result.append(ValueCorrelation(kind=kind, value=value, count=len(rows), over_correlating=over, records=records))
+    _audited(session, principal, (r for v in result for r in v.records), "correlations")
     return ObjectCorrelations(
         stix_id=stix_id,
         collection=collection,
@@ -359,7 +366,7 @@ def sightings(
     places = repo.newest_readable(session, principal, where_refs)
     describer = _Describer(session)
     describer.load_markings(o.audience_id for o in objects.values())
-    return [
+    found = [
         SightingRead(
             sighting=describer.record(objects[link.sighting_row_id]),
             role=link.role,
@@ -374,6 +381,8 @@ def sightings(
         )
         for link in kept
     ]
+    _audited(session, principal, (s.sighting for s in found), "sightings")
+    return found
 
 
 def _where_sighted(document: str) -> list[str]:
@@ -385,4 +394,5 @@ def describe(session: Session, principal: Principal, stix_ids: Iterable[str]) ->
     """The newest readable version of each of these objects, by STIX id (ids the principal cannot read are absent)."""
     rows = repo.newest_readable(session, principal, stix_ids)
     records = _Describer(session).records(rows.values())
+    _audited(session, principal, records, "references")
     return {r.stix_id: r for r in records}
