@@ -9,12 +9,11 @@ answer count against it.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from functools import cache
 
 from liaison_hub.directory.seed import ALLIANCE_MEMBERS, AP4
-from liaison_hub.intel.markings import HUB_EXTENSION_ID
+from liaison_hub.intel.markings import Facets, hub_marking_definition
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.policy.marking import Marking
 from liaison_hub.policy.principal import Principal
@@ -34,7 +33,6 @@ POSTER_ORG_NAME, READER_ORG_NAME = "BENCH-HQ", "BENCH-KOR"
 OWNER_ORG, READER_ORG = 1, 2
 ORG_IDS = {POSTER_ORG_NAME: OWNER_ORG, READER_ORG_NAME: READER_ORG}
 DEFINITIONS_CREATED = "2026-01-01T00:00:00.000Z"
-BENCH_NAMESPACE = uuid.UUID("5d0f8f3e-3b7e-4b7a-9a59-2f1c6b0be7a1")
 READER_NATION, READER_CLEARANCE = "KOR", "NU"
 DIRECTORY = DirectoryView(
     grouping_members={"ALLIANCE": frozenset(ALLIANCE_MEMBERS), "AP4": frozenset(AP4)},
@@ -108,25 +106,13 @@ class WireMarkings:
     @staticmethod
     @cache
     def definition(marking: MarkingClass) -> dict[str, object]:
-        extension: dict[str, object] = {
-            "extension_type": "property-extension",
-            "classification": marking.classification,
-        }
-        if marking.releasable_to is not None:
-            extension["releasable_to"] = list(marking.releasable_to)
-        if marking.recipients:
-            extension["recipients"] = list(marking.recipients)
-        released = "*" if marking.releasable_to is None else ",".join(marking.releasable_to)
-        key = f"{marking.classification}|{released}|{','.join(marking.recipients)}"
-        audience = "" if marking.releasable_to is None else f" REL TO {', '.join(marking.releasable_to) or 'owner'}"
-        return {
-            "type": "marking-definition",
-            "spec_version": "2.1",
-            "id": f"marking-definition--{uuid.uuid5(BENCH_NAMESPACE, key)}",
-            "created": DEFINITIONS_CREATED,
-            "name": f"{marking.classification}{audience}",
-            "extensions": {HUB_EXTENSION_ID: extension},
-        }
+        """The hub's marking-definition of the class (docs/markings.md): its id is derived from its content."""
+        facets = Facets(
+            classification=marking.classification,
+            releasable_to=marking.releasable_to,
+            recipients=marking.recipients or None,
+        )
+        return hub_marking_definition(facets, created=DEFINITIONS_CREATED)
 
     def refs(self, marking: MarkingClass) -> list[str]:
         return [TLP2[marking.tlp], str(self.definition(marking)["id"])]

@@ -20,6 +20,7 @@ from liaison_hub.directory.schemas import UserUpdate
 from liaison_hub.directory.service import update_user
 from liaison_hub.errors import AboveAccreditation, InvalidInput
 from liaison_hub.models import ApiToken, Audience, AudienceGrouping, AudienceNation, AudienceRecipient
+from liaison_hub.models.consultations import CalendarFeed
 from liaison_hub.policy import Marking, audience_for, parse_classification
 from liaison_hub.policy.principal import Scope
 from liaison_hub.policy.schemas import MarkingIn, resolve_marking
@@ -308,6 +309,28 @@ def test_a_token_cannot_create_a_stronger_token(live_server: LiveServer, session
         refused(client.post("/api/v1/me/tokens", json={"scopes": ["admin"]}), 403, "forbidden", "admin")
     assert snapshot(database) == before
     with live_server.client(read_only) as client:
-        same = client.post("/api/v1/me/tokens", json={"scopes": ["read"]})
+        same = client.post("/api/v1/me/tokens", json={"scopes": ["read"], "expires_in_days": 7})
     assert same.status_code == 201
     assert same.json()["scopes"] == ["read"]
+
+
+def test_a_token_cannot_create_a_token_that_outlives_it(
+    live_server: LiveServer, session: Session, database: Database
+) -> None:
+    """Finding 8 of the policy-holes issue: a short-lived token minted one that never expires."""
+    short = make_token(session, "analyst-jp", Scope.read, Scope.write, expires_in_days=2)
+    session.commit()
+    before = snapshot(database)
+    with live_server.client(short) as client:
+        for body in ({"scopes": ["read"], "expires_in_days": None}, {"scopes": ["read"], "expires_in_days": 3}):
+            refused(client.post("/api/v1/me/tokens", json=body), 403, "forbidden", "cannot outlive it")
+        assert snapshot(database) == before
+        feed = client.post("/api/v1/consultations/feeds", json={})
+        within = client.post("/api/v1/me/tokens", json={"scopes": ["read"], "expires_in_days": 1})
+    assert feed.status_code == 201, feed.text
+    assert within.status_code == 201, within.text
+    created = session.scalars(select(ApiToken).where(ApiToken.name == "test")).all()
+    assert all(t.expires_at is not None for t in created)
+    (made_feed,) = session.scalars(select(CalendarFeed)).all()
+    assert made_feed.expires_at is not None
+    assert made_feed.expires_at <= max(t.expires_at for t in created if t.expires_at)

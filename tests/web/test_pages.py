@@ -119,6 +119,10 @@ def test_pages_refuse_framing_and_are_not_cached(admin_web: httpx.Client) -> Non
 def test_a_disabled_account_loses_its_session(live_server: LiveServer, admin_web: httpx.Client) -> None:
     with live_server.client(follow_redirects=False) as other:
         assert sign_in(other, "analyst-au").status_code == 303
-        off = admin_web.patch("/api/v1/users/analyst-au", json={"is_active": False})  # API takes the session too
+        forged = admin_web.patch("/api/v1/users/analyst-au", json={"is_active": False})
+        assert forged.status_code == 403  # a cookie alone is what a forged cross-site request carries
+        assert "X-CSRF-Token" in forged.json()["detail"]
+        token = csrf_from(admin_web.get("/directory/users").text)
+        off = admin_web.patch("/api/v1/users/analyst-au", json={"is_active": False}, headers={"X-CSRF-Token": token})
         assert off.status_code == 200
         assert other.get("/").status_code == 303

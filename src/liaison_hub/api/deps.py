@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -12,12 +13,16 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison_hub.config import Settings
-from liaison_hub.directory.auth import authenticate_token, session_principal
+from liaison_hub.directory.auth import authenticate_token, web_session_principal
 from liaison_hub.errors import Forbidden, Unauthenticated
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import ANONYMOUS, Actor, Principal, Scope
 
-SESSION_USER_KEY = "user_id"
+SESSION_KEY = "session"
+"""Where the signed session cookie keeps the web session's secret (``directory.auth.start_web_session``)."""
+CSRF_KEY = "csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -82,13 +87,37 @@ def optional_principal(request: Request, session: DbSession, state: State) -> Pr
         return authenticate_token(
             session, token, secret_key=state.settings.secret_key, accreditation=state.accreditation, username=username
         )
-    user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
-    if isinstance(user_id, int):
-        try:
-            return session_principal(session, user_id, accreditation=state.accreditation)
-        except Unauthenticated:
-            request.session.clear()
-    return ANONYMOUS
+    principal = cookie_principal(request, session, state)
+    if principal is not None and request.method not in SAFE_METHODS:
+        _check_csrf_header(request)
+    return principal or ANONYMOUS
+
+
+def cookie_principal(request: Request, session: Session, state: HubState) -> Principal | None:
+    """The user of the web session named by the signed cookie, if it is still open (it is ended on the server at
+    sign-out, password change and deactivation); a stale cookie is cleared."""
+    secret = request.session.get(SESSION_KEY) if "session" in request.scope else None
+    if not isinstance(secret, str):
+        return None
+    try:
+        settings = state.settings
+        return web_session_principal(
+            session, secret, secret_key=settings.secret_key, accreditation=state.accreditation
+        )
+    except Unauthenticated:
+        request.session.clear()
+        return None
+
+
+def _check_csrf_header(request: Request) -> None:
+    """A cookie is sent by the browser whoever made the page: writes authenticated by it need the session's CSRF
+    token in the X-CSRF-Token header (a page of this hub has it; another site's page does not)."""
+    expected, given = request.session.get(CSRF_KEY), request.headers.get(CSRF_HEADER)
+    if not isinstance(expected, str) or not given or not hmac.compare_digest(expected.encode(), given.encode()):
+        raise Forbidden(
+            "a write authenticated by the web session's cookie needs its CSRF token in the X-CSRF-Token header; "
+            "API clients should authenticate with a token instead"
+        )
 
 
 async def current_principal(principal: Annotated[Principal, Depends(optional_principal)]) -> Principal:

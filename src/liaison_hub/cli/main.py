@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated
 
 import typer
@@ -11,10 +12,10 @@ from sqlalchemy.exc import OperationalError
 
 from liaison_hub.audit import repository as audit_repo
 from liaison_hub.audit.service import verify
-from liaison_hub.cli.common import cli_actor, console, database_errors, fail, load_settings, transaction
+from liaison_hub.cli.common import cli_actor, console, database_errors, errors, fail, load_settings, transaction
 from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_app, user_app
 from liaison_hub.cli.intel import intel_app
-from liaison_hub.config import Settings
+from liaison_hub.config import PLACEHOLDER_SECRET, Settings
 from liaison_hub.consultations.cli import consult_app
 from liaison_hub.consultations.sample import load_sample as load_consultation_sample
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
@@ -119,8 +120,35 @@ def serve(
     _serve(settings, host=host, port=port, workers=workers, access_log=access_log)
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_secret(settings: Settings, host: str) -> None:
+    """The placeholder secret is public: with it anyone can forge session cookies and cursors. Refused on any address
+    other machines can reach; on loopback (development) a warning that cannot be missed."""
+    if settings.secret_key != PLACEHOLDER_SECRET:
+        return
+    if not is_loopback(host):
+        fail(
+            f"refusing to serve on {host} with the placeholder LIAISON_SECRET_KEY: anyone could forge sessions. "
+            "Set LIAISON_SECRET_KEY to a random value (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    errors.print(
+        "[bold yellow]warning:[/] LIAISON_SECRET_KEY is the public placeholder: sessions and cursors can be forged. "
+        "Fine for a demo on this machine only; set it before serving anyone else.",
+        highlight=False,
+    )
+
+
 def _serve(settings: Settings, *, host: str, port: int, workers: int = 1, access_log: bool | None = None) -> None:
     """Run the server; ``access_log`` overrides the setting."""
+    check_secret(settings, host)
     log_requests = settings.access_log if access_log is None else access_log
     from liaison_hub.app import create_app
 

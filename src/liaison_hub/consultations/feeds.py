@@ -18,6 +18,7 @@ from liaison_hub.directory.auth import principal_for
 from liaison_hub.directory.security import token_digest
 from liaison_hub.errors import Forbidden, NotFound
 from liaison_hub.models.consultations import CalendarFeed, ConsultationSeries
+from liaison_hub.policy import rights
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor, Principal, PrincipalKind, Scope
 from liaison_hub.policy.rights import allowed_scopes
@@ -31,6 +32,8 @@ def create_feed(session: Session, actor: Actor, *, series_id: int | None, secret
     if actor.principal.user_id is None:
         raise Forbidden("calendar feeds belong to users")
     series_row = series(session, actor.principal, series_id) if series_id is not None else None
+    expires_at = actor.principal.credential_expires_at  # a feed lives no longer than the token that made it
+    rights.require_within_credential(actor, expires_at, what="a calendar feed")
     secret = FEED_PREFIX + secrets.token_urlsafe(32)
     row = CalendarFeed(
         user_id=actor.principal.user_id,
@@ -38,6 +41,7 @@ def create_feed(session: Session, actor: Actor, *, series_id: int | None, secret
         prefix=secret[:10],
         secret_hash=token_digest(secret, secret_key),
         created_at=utcnow(),
+        expires_at=expires_at,
     )
     session.add(row)
     session.flush()
@@ -70,7 +74,8 @@ def feed_principal(
 ) -> tuple[CalendarFeed, Principal]:
     """Who a feed URL speaks for; unknown and revoked secrets, and inactive users, all look missing."""
     found = repo.feed_by_hash(session, token_digest(secret, secret_key)) if secret.startswith(FEED_PREFIX) else None
-    if found is None or found[0].revoked_at is not None or not found[1].is_active:
+    expired = found is not None and found[0].expires_at is not None and found[0].expires_at <= utcnow()
+    if found is None or found[0].revoked_at is not None or not found[1].is_active or expired:
         raise NotFound("no such calendar feed")
     feed, user = found
     account = directory.get_user_by_id(session, user.id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +12,7 @@ from liaison_hub.directory import repository as repo
 from liaison_hub.directory.security import looks_like_token, token_digest, verify_password
 from liaison_hub.directory.service import user as find_user
 from liaison_hub.errors import Unauthenticated
-from liaison_hub.models import User
+from liaison_hub.models import User, WebSession
 from liaison_hub.policy.levels import Level, parse_classification
 from liaison_hub.policy.principal import Actor, Principal, PrincipalKind, Role, Scope
 from liaison_hub.policy.rights import allowed_scopes
@@ -45,6 +46,7 @@ def _principal(
     scopes: frozenset[Scope],
     accreditation: Level,
     kind: PrincipalKind,
+    credential_expires_at: datetime | None = None,
 ) -> Principal:
     return Principal(
         username=username,
@@ -55,6 +57,7 @@ def _principal(
         roles=frozenset(Role(r) for r in roles),
         scopes=scopes & allowed_scopes(roles),
         kind=kind,
+        credential_expires_at=credential_expires_at,
     )
 
 
@@ -85,7 +88,41 @@ def authenticate_token(
         scopes=frozenset(Scope(s) for s in found.scopes),
         accreditation=accreditation,
         kind=PrincipalKind.token,
+        credential_expires_at=found.expires_at,
     )
+
+
+WEB_SESSION_PREFIX = "ws_"
+
+
+def start_web_session(session: Session, user: User, *, secret_key: str, max_age: int) -> str:
+    """Open a web session for a signed-in user; its secret (for the cookie) is returned, only a keyed hash kept."""
+    secret = WEB_SESSION_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    row = WebSession(
+        user_id=user.id,
+        secret_hash=token_digest(secret, secret_key),
+        created_at=now,
+        expires_at=now + timedelta(seconds=max_age),
+    )
+    repo.add_web_session(session, row)
+    return secret
+
+
+def web_session_principal(session: Session, secret: str, *, secret_key: str, accreditation: Level) -> Principal:
+    """The user of an open web session; an unknown, ended or expired session, or an inactive user: Unauthenticated."""
+    found = repo.find_web_session(session, token_digest(secret, secret_key)) if secret.startswith("ws_") else None
+    if found is None or found.revoked_at is not None or found.expires_at <= utcnow():
+        raise Unauthenticated()
+    return session_principal(session, found.user_id, accreditation=accreditation)
+
+
+def end_web_session(session: Session, secret: str, *, secret_key: str) -> None:
+    """Sign out: the session's cookie no longer signs anyone in, even if it is replayed."""
+    found = repo.find_web_session(session, token_digest(secret, secret_key))
+    if found is not None and found.revoked_at is None:
+        found.revoked_at = utcnow()
+        session.flush()
 
 
 def authenticate_password(session: Session, username: str, password: str) -> User:

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from liaison_hub.db.types import MAX_INTEGER
-from liaison_hub.models import ApiToken, Grouping, GroupingMember, Nation, Organisation, User
+from liaison_hub.models import ApiToken, Grouping, GroupingMember, Nation, Organisation, User, WebSession
 
 
 def list_nations(session: Session, *, status: str | None = None, query: str | None = None) -> Sequence[Nation]:
@@ -146,3 +146,19 @@ def list_tokens(session: Session, user_id: int) -> Sequence[ApiToken]:
 
 def get_token(session: Session, token_id: int) -> ApiToken | None:
     return session.get(ApiToken, token_id) if 0 < token_id <= MAX_INTEGER else None
+
+
+def add_web_session(session: Session, row: WebSession) -> None:
+    session.add(row)
+    session.flush()
+
+
+def find_web_session(session: Session, secret_hash: str) -> WebSession | None:
+    return session.scalar(select(WebSession).where(WebSession.secret_hash == secret_hash))
+
+
+def revoke_web_sessions(session: Session, user_id: int, at: datetime) -> int:
+    """End every open web session of a user; how many were open."""
+    open_sessions = (WebSession.user_id == user_id) & WebSession.revoked_at.is_(None)
+    result = session.execute(update(WebSession).where(open_sessions).values(revoked_at=at))
+    return int(getattr(result, "rowcount", 0) or 0)

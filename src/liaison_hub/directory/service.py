@@ -232,6 +232,8 @@ def update_user(session: Session, actor: Actor, *, username: str, data: UserUpda
     if data.password:
         account.password_hash = hash_password(data.password)
         changes["password"] = "changed"
+    if data.password or data.is_active is False:
+        changes["web_sessions_ended"] = repo.revoke_web_sessions(session, account.id, utcnow())
     session.flush()
     record(session, actor, action="user.update", entity_type="user", entity_id=account.username, details=changes)
     return account
@@ -250,6 +252,8 @@ def create_token(
     beyond = sorted(set(data.scopes) - actor.principal.scopes) if username == actor.principal.username else []
     if beyond:
         raise Forbidden(f"a token cannot have scopes the credentials creating it lack: {', '.join(beyond)}")
+    expires_at = utcnow() + timedelta(days=data.expires_in_days) if data.expires_in_days else None
+    rights.require_within_credential(actor, expires_at, what="a token")
     token = new_token()
     row = ApiToken(
         user_id=account.id,
@@ -258,7 +262,7 @@ def create_token(
         token_hash=token_digest(token, secret_key),
         scopes=sorted(s.value for s in data.scopes),
         created_at=utcnow(),
-        expires_at=utcnow() + timedelta(days=data.expires_in_days) if data.expires_in_days else None,
+        expires_at=expires_at,
     )
     session.add(row)
     session.flush()

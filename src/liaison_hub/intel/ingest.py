@@ -185,12 +185,10 @@ class Ingest:
             self.digests[(row.stix_id, row.scope)] = row.digest
 
     def _definition_scope(self, obj: dict[str, Any], kind: str, facets: Facets) -> str | None:
-        """Where a definition is registered: the hub's scope when its id is the one the hub derives from its content,
-        the writer's own scope otherwise; None for one that claims the hub's identity under another id."""
-        if kind == "hub" and obj["id"] == derived_id(facets):
-            return HUB_SCOPE
-        if obj.get("created_by_ref") == HUB_IDENTITY_ID:
-            return None
+        """Where a definition is registered: the hub's scope for one with the hub's extension, whose id must be the
+        one the hub derives from its content (else None: refused), the writer's own scope for any other kind."""
+        if kind == "hub" or obj.get("created_by_ref") == HUB_IDENTITY_ID:
+            return HUB_SCOPE if kind == "hub" and obj["id"] == derived_id(facets) else None
         return self.scope
 
     def _conflict(self, obj: dict[str, Any], reason: str) -> None:
@@ -227,8 +225,8 @@ class Ingest:
         if scope is None:
             self._conflict(
                 obj,
-                f"it names the hub's identity but its id is not {derived_id(facets)}, the one the hub "
-                "derives from its content (docs/markings.md)",
+                "a marking-definition with the hub's extension (or identity) must have the id the hub derives "
+                f"from its content, here {derived_id(facets)} (docs/markings.md)",
             )
             return None
         meaning = self.definitions.get(ref)

@@ -4,7 +4,7 @@
 from liaison_hub.models import consultations, intel, intel_correlation  # noqa: F401
 from liaison_hub.models.audit import AuditEntry, AuditHead
 from liaison_hub.models.base import Base
-from liaison_hub.models.directory import ApiToken, Grouping, GroupingMember, Nation, Organisation, User
+from liaison_hub.models.directory import ApiToken, Grouping, GroupingMember, Nation, Organisation, User, WebSession
 from liaison_hub.models.policy import (
     SHAREABLE_TABLES,
     Audience,
@@ -31,5 +31,6 @@ __all__ = [
     "Organisation",
     "Shareable",
     "User",
+    "WebSession",
     "register_shareable",
 ]

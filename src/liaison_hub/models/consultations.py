@@ -184,4 +184,6 @@ class CalendarFeed(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """A feed never outlives the credential that created it (a token's expiry); None for one made when signed in."""
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

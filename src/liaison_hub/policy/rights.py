@@ -8,6 +8,7 @@ web pages, CLI): the interfaces may check early for a clearer error, never inste
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from liaison_hub.errors import Forbidden
 from liaison_hub.models import Audience
@@ -79,6 +80,17 @@ def require_owner(actor: Actor, owner_organisation_id: int | None, *, what: str)
     """Only the owner organisation, or an administrator, may ``what``."""
     if not owns(actor.principal, owner_organisation_id):
         raise Forbidden(f"only the organisation that owns it (or an administrator) may {what}")
+
+
+def require_within_credential(actor: Actor, expires_at: datetime | None, *, what: str) -> None:
+    """A credential never outlives the credential that creates it: a token with an expiry makes only tokens (and
+    calendar feeds) that expire no later."""
+    limit = actor.principal.credential_expires_at
+    if limit is not None and (expires_at is None or expires_at > limit):
+        raise Forbidden(
+            f"{what} made with a token cannot outlive it: this token expires at {limit:%Y-%m-%d %H:%M} UTC; "
+            "ask for an earlier expiry, or sign in to the web interface"
+        )
 
 
 def require_may_remark(actor: Actor, current: Audience, new: Marking, accreditation: Level) -> None:

@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from liaison_hub.api.deps import SESSION_USER_KEY, DbSession, State, client_source
+from liaison_hub.api.deps import DbSession, State, client_source, cookie_principal
 from liaison_hub.directory import service as directory
-from liaison_hub.directory.auth import session_principal
 from liaison_hub.errors import Forbidden, Unauthenticated
 from liaison_hub.policy.principal import Actor
 from liaison_hub.web.rendering import Viewer
@@ -16,14 +15,9 @@ from liaison_hub.web.rendering import Viewer
 
 def signed_in(request: Request, session: DbSession, state: State) -> Viewer:
     """The signed-in user; anyone else is sent to the sign-in page (see errors.py)."""
-    user_id = request.session.get(SESSION_USER_KEY)
-    if not isinstance(user_id, int):
+    principal = cookie_principal(request, session, state)
+    if principal is None:
         raise Unauthenticated()
-    try:
-        principal = session_principal(session, user_id, accreditation=state.accreditation)
-    except Unauthenticated:
-        request.session.clear()
-        raise
     account = directory.user(session, principal.username)
     viewer = Viewer(
         principal=principal,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from liaison_hub.api.deps import SESSION_USER_KEY, DbSession, State
+from liaison_hub.api.deps import SESSION_KEY, DbSession, State
 from liaison_hub.directory import service as directory
 from liaison_hub.directory.auth import authenticate_password
 from liaison_hub.errors import Unauthenticated
@@ -25,7 +25,7 @@ ShortText = Annotated[str, Form(max_length=256)]
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
     """The sign-in form; it carries the anonymous session's CSRF token."""
-    if isinstance(request.session.get(SESSION_USER_KEY), int):
+    if isinstance(request.session.get(SESSION_KEY), str):
         return redirect(safe_next(next))
     return render(request, "login.html", {"next": safe_next(next), "username": "", "error": None})
 
@@ -34,6 +34,7 @@ def login_page(request: Request, next: str = "/") -> Response:
 def login(
     request: Request,
     session: DbSession,
+    state: State,
     _: Csrf,
     username: ShortText = "",
     password: ShortText = "",
@@ -45,14 +46,14 @@ def login(
     except Unauthenticated as exc:
         context = {"next": safe_next(next), "username": username, "error": exc.message}
         return render(request, "login.html", context, status_code=401)
-    start_session(request, account.id)
+    start_session(request, session, state, account)
     flash(request, f"Signed in as {account.display_name}.", "success")
     return redirect(safe_next(next))
 
 
 @router.post("/logout")
-def logout(request: Request, _: Csrf) -> Response:
-    end_session(request)
+def logout(request: Request, session: DbSession, state: State, _: Csrf) -> Response:
+    end_session(request, session, state)
     flash(request, "You have signed out.", "success")
     return redirect("/login")
 

@@ -7,13 +7,14 @@ import secrets
 from typing import Annotated
 
 from fastapi import Depends, Form, Request
+from sqlalchemy.orm import Session
 
-from liaison_hub.api.deps import SESSION_USER_KEY
+from liaison_hub.api.deps import CSRF_HEADER, CSRF_KEY, SESSION_KEY, HubState
+from liaison_hub.directory.auth import end_web_session, start_web_session
 from liaison_hub.errors import Forbidden
+from liaison_hub.models import User
 
-CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "x-csrf-token"
 
 
 def csrf_token(request: Request) -> str:
@@ -37,14 +38,21 @@ Csrf = Annotated[None, Depends(check_csrf)]
 """Add ``_: Csrf`` to every POST endpoint of the web interface."""
 
 
-def start_session(request: Request, user_id: int) -> None:
-    """Sign in: drop everything of the anonymous session (no fixation) and issue a fresh CSRF token."""
+def start_session(request: Request, session: Session, state: HubState, user: User) -> None:
+    """Sign in: drop everything of the anonymous session (no fixation), open a web session on the server and issue
+    a fresh CSRF token."""
+    settings = state.settings
+    secret = start_web_session(session, user, secret_key=settings.secret_key, max_age=settings.session_max_age)
     request.session.clear()
-    request.session[SESSION_USER_KEY] = user_id
+    request.session[SESSION_KEY] = secret
     csrf_token(request)
 
 
-def end_session(request: Request) -> None:
+def end_session(request: Request, session: Session, state: HubState) -> None:
+    """Sign out: the web session ends on the server too, so a copy of the cookie signs nobody in afterwards."""
+    secret = request.session.get(SESSION_KEY)
+    if isinstance(secret, str):
+        end_web_session(session, secret, secret_key=state.settings.secret_key)
     request.session.clear()
 
 
