@@ -76,7 +76,7 @@ def test_non_admin_cannot_add_and_sees_no_form(analyst_web: httpx.Client, sessio
     assert 'action="/directory/organisations"' not in page
     assert refused.status_code == 403
     assert "text/html" in refused.headers["content-type"]
-    assert "Only administrators" in refused.text
+    assert "only an administrator" in refused.text
     assert repo.get_organisation(session, "KOR-MOFA") is None
 
 

@@ -17,6 +17,7 @@ from liaison_hub.directory.auth import authenticate_token, web_session_principal
 from liaison_hub.errors import Forbidden, Unauthenticated
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import ANONYMOUS, Actor, Principal, Scope
+from liaison_hub.policy.rights import require_write
 
 SESSION_KEY = "session"
 """Where the signed session cookie keeps the web session's secret (``directory.auth.start_web_session``)."""
@@ -101,9 +102,7 @@ def cookie_principal(request: Request, session: Session, state: HubState) -> Pri
         return None
     try:
         settings = state.settings
-        return web_session_principal(
-            session, secret, secret_key=settings.secret_key, accreditation=state.accreditation
-        )
+        return web_session_principal(session, secret, secret_key=settings.secret_key, accreditation=state.accreditation)
     except Unauthenticated:
         request.session.clear()
         return None
@@ -145,8 +144,11 @@ async def reader(principal: CurrentPrincipal) -> Principal:
 
 
 async def writer(request: Request, principal: CurrentPrincipal) -> Actor:
+    """A principal that may write shared records at all (``policy.rights``); services ask about the record."""
     require_scope(principal, Scope.write)
-    return Actor(principal, client_source(request))
+    actor = Actor(principal, client_source(request))
+    require_write(actor, what="change shared records")
+    return actor
 
 
 async def administrator(request: Request, principal: CurrentPrincipal) -> Actor:

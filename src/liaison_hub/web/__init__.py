@@ -4,8 +4,9 @@ How a module adds pages (intel, consultations, ...):
 
 1. Routes: in ``web/<module>.py`` make ``router = page_router(prefix="/<module>")`` (from ``web.errors``) and
    add the router to ``_page_routers()`` below: one import and one list entry. Page routes take ``SignedIn``
-   (or ``WebActor`` / ``WebAdmin`` for writes) from ``web.deps`` and ``DbSession`` from ``api.deps``, call
-   services, and return ``render(...)`` or ``redirect(...)`` from ``web.rendering``. Raise the usual
+   (or ``WebWriter`` for writes of shared records, ``WebActor`` for self-service, ``WebAdmin``) from ``web.deps``
+   and ``DbSession`` from ``api.deps``, call services, and return ``render(...)`` or ``redirect(...)`` from
+   ``web.rendering``. The services ask ``policy.rights`` again for the record itself. Raise the usual
    ``HubError`` subclasses: on a page they render as an HTML error page with their status (anonymous visitors
    are sent to /login), while the JSON API keeps its JSON errors.
 2. Templates: ``web/templates/<module>/<page>.html`` starting with ``{% extends "base.html" %}`` and filling

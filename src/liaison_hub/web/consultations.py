@@ -18,9 +18,8 @@ from liaison_hub.db.types import utcnow
 from liaison_hub.errors import HubError
 from liaison_hub.models import Audience
 from liaison_hub.policy.principal import Principal
-from liaison_hub.policy.rights import require_write
 from liaison_hub.policy.schemas import MarkingIn
-from liaison_hub.web.deps import SignedIn, WebActor
+from liaison_hub.web.deps import SignedIn, WebWriter
 from liaison_hub.web.errors import page_router
 from liaison_hub.web.forms import TextField, optional, parse_form
 from liaison_hub.web.rendering import NAV_ITEMS, NavItem, flash, redirect, render
@@ -56,9 +55,8 @@ def _form_page(request: Request, error: HubError | None = None, values: dict[str
 
 
 @router.get("/new")
-def new_series(request: Request, actor: WebActor) -> Response:
+def new_series(request: Request, actor: WebWriter) -> Response:
     """The form for a new series, for those who may create one (403 for readers, as its submission would be)."""
-    require_write(actor, what="create a consultation series")
     return _form_page(request)
 
 
@@ -79,7 +77,7 @@ def _participants(text: str) -> list[dict[str, object]]:
 def create_series(
     request: Request,
     session: DbSession,
-    actor: WebActor,
+    actor: WebWriter,
     state: State,
     _: Csrf,
     title: TextField = "",
@@ -178,7 +176,7 @@ def add_action(
     meeting_id: int,
     request: Request,
     session: DbSession,
-    actor: WebActor,
+    actor: WebWriter,
     state: State,
     _: Csrf,
     title: TextField = "",
@@ -208,7 +206,7 @@ def my_actions(request: Request, session: DbSession, viewer: SignedIn) -> Respon
 
 
 @router.post("/actions/{action_id}/close")
-def close_action(action_id: int, request: Request, session: DbSession, actor: WebActor, _: Csrf) -> Response:
+def close_action(action_id: int, request: Request, session: DbSession, actor: WebWriter, _: Csrf) -> Response:
     meetings.update_action(session, actor, action_id=action_id, data=ActionUpdate(status=ActionStatus.done))
     flash(request, "Action closed.", "success")
     return redirect("/consultations/actions")

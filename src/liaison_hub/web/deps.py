@@ -8,8 +8,9 @@ from fastapi import Depends, Request
 
 from liaison_hub.api.deps import DbSession, State, client_source, cookie_principal
 from liaison_hub.directory import service as directory
-from liaison_hub.errors import Forbidden, Unauthenticated
+from liaison_hub.errors import Unauthenticated
 from liaison_hub.policy.principal import Actor
+from liaison_hub.policy.rights import require_admin, require_write
 from liaison_hub.web.rendering import Viewer
 
 
@@ -37,11 +38,18 @@ async def web_actor(request: Request, viewer: SignedIn) -> Actor:
     return Actor(viewer.principal, client_source(request))
 
 
+async def web_writer(actor: Annotated[Actor, Depends(web_actor)]) -> Actor:
+    """A viewer who may write shared records at all (``policy.rights``, as the API's ``Writer`` asks), before any
+    form is read; the service then asks about the record itself."""
+    require_write(actor, what="change shared records")
+    return actor
+
+
 async def web_admin(actor: Annotated[Actor, Depends(web_actor)]) -> Actor:
-    if not actor.principal.is_admin:
-        raise Forbidden("Only administrators may do this.")
+    require_admin(actor)
     return actor
 
 
 WebActor = Annotated[Actor, Depends(web_actor)]
+WebWriter = Annotated[Actor, Depends(web_writer)]
 WebAdmin = Annotated[Actor, Depends(web_admin)]

@@ -20,7 +20,7 @@ from liaison_hub.intel.correlation import service as correlation
 from liaison_hub.intel.schemas import DEFAULT_WRITE_ROLES, CollectionAccess, CollectionCreate
 from liaison_hub.policy.levels import TLP, classification_levels
 from liaison_hub.policy.principal import Role
-from liaison_hub.web.deps import SignedIn, WebActor, WebAdmin
+from liaison_hub.web.deps import SignedIn, WebAdmin, WebWriter
 from liaison_hub.web.errors import page_router
 from liaison_hub.web.forms import ChoiceFields, TextField, parse_form
 from liaison_hub.web.rendering import NAV_ITEMS, NavItem, flash, redirect, render
@@ -213,7 +213,7 @@ def upload(
     request: Request,
     session: DbSession,
     viewer: SignedIn,
-    actor: WebActor,
+    actor: WebWriter,
     state: State,
     _: Csrf,
     file: Annotated[UploadFile, File(description="A STIX 2.1 bundle or JSON lines")],
