@@ -19,7 +19,7 @@ from liaison_hub.models import Base
 SRC = Path(liaison_hub.__file__).parent
 READS = {"select", "get", "query"}
 WRITES = {"update", "delete"}
-BASE_FILTERS = {"readable", "readable_or_unmarked", "visible_audiences"}
+BASE_FILTERS = {"readable", "readable_or_unmarked", "readable_bound", "visible_audiences"}
 INTERFACES = ("api", "web", "cli", "taxii")
 
 

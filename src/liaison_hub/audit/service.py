@@ -8,7 +8,7 @@ an entry about records of several markings is written once per marking (``record
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -40,9 +40,9 @@ def _digest_of(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(values, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _bump_head(session: Session) -> tuple[int, str] | None:
+def _bump_head(session: Session, count: int) -> tuple[int, str] | None:
     # Writing the head row first takes the write lock (a row lock on PostgreSQL), so appends never fork.
-    row = session.connection().execute(_BUMP).one_or_none()
+    row = session.connection().execute(_BUMP, {"count": count}).one_or_none()
     return None if row is None else (int(row[0]), str(row[1]))
 
 
@@ -55,14 +55,27 @@ def _create_head(session: Session) -> None:
         pass
 
 
-def _advance_head(session: Session) -> tuple[int, str]:
-    head = _bump_head(session)
+def _advance_head(session: Session, count: int) -> tuple[int, str]:
+    """Reserve ``count`` sequence numbers: the last of them, and the hash of the entry before the first."""
+    head = _bump_head(session, count)
     if head is None:
         _create_head(session)
-        head = _bump_head(session)
+        head = _bump_head(session, count)
     if head is None:
         raise RuntimeError("the audit chain head could not be created")
     return head
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing to record: the action, what it names, details (ids, kinds, markings, sizes: never content) and the
+    audience of the marked record it names (None for unmarked things)."""
+
+    action: str
+    entity_type: str
+    entity_id: object
+    details: dict[str, Any] | None = None
+    audience_id: int | None = None
 
 
 def record(
@@ -75,26 +88,35 @@ def record(
     details: dict[str, Any] | None = None,
     audience_id: int | None = None,
 ) -> None:
-    """Append one entry: who, when, what, from where, and the audience of the marked record it names (None for
-    unmarked things). Core statements on the session's connection (no ORM unit of work): reads of sensitive objects
-    append an entry per response, so an append must be cheap."""
-    seq, prev_hash = _advance_head(session)
-    entry = {
-        "seq": seq,
-        "at": utcnow(),
-        "actor": actor.name,
-        "action": action,
-        "entity_type": entity_type,
-        "entity_id": str(entity_id),
-        "source": actor.source,
-        "details": orjson.loads(orjson.dumps(details or {}, default=str)),
-        "prev_hash": prev_hash,
-    }
-    entry["hash"] = _digest_of(entry)
-    entry["audience_id"] = audience_id  # a visibility label, not part of the chained content
+    """Append one entry: who, when, what, from where, and the audience of the marked record it names."""
+    record_all(session, actor, [Entry(action, entity_type, entity_id, details, audience_id)])
+
+
+def record_all(session: Session, actor: Actor, entries: Sequence[Entry]) -> None:
+    """Append entries in order, chained, in three statements whatever their number (core statements on the
+    session's connection, no ORM unit of work): reads of sensitive objects append entries on every response."""
+    if not entries:
+        return
+    last, prev_hash = _advance_head(session, len(entries))
+    at, rows = utcnow(), []
+    for seq, entry in enumerate(entries, start=last - len(entries) + 1):
+        row = {
+            "seq": seq,
+            "at": at,
+            "actor": actor.name,
+            "action": entry.action,
+            "entity_type": entry.entity_type,
+            "entity_id": str(entry.entity_id),
+            "source": actor.source,
+            "details": orjson.loads(orjson.dumps(entry.details or {}, default=str)),
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = prev_hash = _digest_of(row)
+        row["audience_id"] = entry.audience_id  # a visibility label, not part of the chained content
+        rows.append(row)
     connection = session.connection()
-    connection.execute(_INSERT, entry)
-    connection.execute(_SET_LAST, {"last_hash": entry["hash"]})
+    connection.execute(_INSERT, rows)
+    connection.execute(_SET_LAST, {"last_hash": prev_hash})
 
 
 def record_per_audience(
@@ -108,20 +130,17 @@ def record_per_audience(
 ) -> None:
     """One entry per audience, each with the details of the records under that audience alone: counts and ids of
     records of one marking never reach a reader of another."""
-    for audience_id in sorted(per_audience):
-        record(
-            session,
-            actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            details=per_audience[audience_id],
-            audience_id=audience_id,
-        )
+    entries = [Entry(action, entity_type, entity_id, per_audience[a], a) for a in sorted(per_audience)]
+    record_all(session, actor, entries)
 
 
 _HEAD = cast(Table, AuditHead.__table__)
-_BUMP = update(_HEAD).where(_HEAD.c.id == 1).values(seq=_HEAD.c.seq + 1).returning(_HEAD.c.seq, _HEAD.c.last_hash)
+_BUMP = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=_HEAD.c.seq + bindparam("count"))
+    .returning(_HEAD.c.seq, _HEAD.c.last_hash)
+)
 _SET_LAST = update(_HEAD).where(_HEAD.c.id == 1).values(last_hash=bindparam("last_hash"))
 _INSERT = insert(cast(Table, AuditEntry.__table__))
 

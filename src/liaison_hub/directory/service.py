@@ -27,6 +27,7 @@ from liaison_hub.models import ApiToken, Grouping, GroupingMember, Nation, Organ
 from liaison_hub.policy import rights
 from liaison_hub.policy.principal import Actor
 from liaison_hub.policy.rights import allowed_scopes
+from liaison_hub.policy.visibility import membership_changed
 
 ALLIANCE = "ALLIANCE"
 
@@ -63,6 +64,7 @@ def set_nation_status(session: Session, actor: Actor, *, code: str, status: Nati
             alliance.members.append(GroupingMember(nation_code=row.code))
         elif status is not NationStatus.member and row.code in members:
             alliance.members[:] = [m for m in alliance.members if m.nation_code != row.code]
+    membership_changed(session)
     session.flush()
     record(
         session,
@@ -91,6 +93,7 @@ def create_grouping(session: Session, actor: Actor, *, data: GroupingCreate) -> 
     members = _check_nations(session, data.members)
     group = Grouping(code=data.code, name=data.name, members=[GroupingMember(nation_code=m) for m in members])
     session.add(group)
+    membership_changed(session)
     session.flush()
     record(
         session,
@@ -113,6 +116,7 @@ def update_grouping(session: Session, actor: Actor, *, code: str, data: Grouping
         members = _check_nations(session, data.members)
         group.members[:] = [GroupingMember(nation_code=m) for m in members]
         changes["members"] = members
+        membership_changed(session)
     session.flush()
     record(session, actor, action="grouping.update", entity_type="grouping", entity_id=group.code, details=changes)
     return group
@@ -129,6 +133,7 @@ def change_grouping_members(
     to_remove = set(_check_nations(session, remove)) if remove else set()
     group.members[:] = [m for m in group.members if m.nation_code not in to_remove]
     group.members.extend(GroupingMember(nation_code=n) for n in sorted(to_add))
+    membership_changed(session)
     session.flush()
     record(
         session,

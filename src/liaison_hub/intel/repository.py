@@ -35,9 +35,10 @@ from liaison_hub.db.types import document_bytes
 from liaison_hub.intel.schemas import DocumentRow, ObjectFilters, PageRequest, StoredRow
 from liaison_hub.models import Audience
 from liaison_hub.models.intel import IngestStatus, IntelCollection, IntelIndexQueue, MarkingDefinition, StixObject
-from liaison_hub.policy import policy_key, readable
+from liaison_hub.policy import readable
 from liaison_hub.policy.levels import TLP
 from liaison_hub.policy.principal import Principal
+from liaison_hub.policy.visibility import VISIBLE, readable_bound, visible_ids
 
 AnySelect = Select[*tuple[Any, ...]]
 _IS_REF = or_(IntelCollection.taxii_id == bindparam("ref"), IntelCollection.alias == bindparam("ref"))
@@ -139,14 +140,15 @@ def delete_rows(session: Session, row_ids: Iterable[int]) -> int:
     return len(ids)
 
 
-def _neighbour_hidden(principal: Principal, *, later: bool) -> ColumnElement[bool]:
-    """No version the principal may read is newer (``later``) / older than this row."""
+def _neighbour_hidden(principal: Principal | None, *, later: bool) -> ColumnElement[bool]:
+    """No version the principal may read is newer (``later``) / older than this row (with no principal: among the
+    bound ``policy.visibility`` list)."""
     other = aliased(StixObject)
     beyond = other.version > StixObject.version if later else other.version < StixObject.version
     sub = select(other.id).where(
         other.collection_id == StixObject.collection_id, other.stix_id == StixObject.stix_id, beyond
     )
-    return ~readable(sub, principal, other).exists()
+    return ~(readable(sub, principal, other) if principal is not None else readable_bound(sub, other)).exists()
 
 
 def _unless_multi(condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -155,7 +157,7 @@ def _unless_multi(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return or_(~StixObject.multi_audience, condition)
 
 
-def _version_condition(filters: ObjectFilters, principal: Principal) -> ColumnElement[bool] | None:
+def _version_condition(filters: ObjectFilters, principal: Principal | None) -> ColumnElement[bool] | None:
     """match[version] (TAXII 2.1 section 3.4.2): the newest / oldest version *the principal may read*."""
     if "all" in filters.versions:
         return None
@@ -170,8 +172,9 @@ def _version_condition(filters: ObjectFilters, principal: Principal) -> ColumnEl
     return or_(*parts) if parts else false()
 
 
-def filtered(stmt: AnySelect, principal: Principal, collection_id: int, filters: ObjectFilters) -> AnySelect:
-    """Apply the TAXII filters and the access filter in SQL."""
+def filtered(stmt: AnySelect, principal: Principal | None, collection_id: int, filters: ObjectFilters) -> AnySelect:
+    """Apply the TAXII filters and the access filter in SQL: the principal's, or with no principal the bound list of
+    ``policy.visibility`` (statements built once and run with ``bound_params``)."""
     o = StixObject
     stmt = stmt.where(o.collection_id == collection_id)
     if filters.added_after is not None:
@@ -182,15 +185,15 @@ def filtered(stmt: AnySelect, principal: Principal, collection_id: int, filters:
         stmt = stmt.where(o.type.in_(filters.types))
     if filters.spec_versions:
         stmt = stmt.where(o.spec_version.in_(filters.spec_versions))
-    stmt = readable(stmt, principal, o)  # before the version condition, which may need the row itself
+    # Before the version condition, which may need the row itself.
+    stmt = readable(stmt, principal, o) if principal is not None else readable_bound(stmt, o)
     condition = _version_condition(filters, principal)
     return stmt if condition is None else stmt.where(condition)
 
 
 class _StatementCache:
-    """Built page statements, reused across requests: building one (the access filter is a sizeable expression
-    tree) and hashing it for SQLAlchemy's compiled cache cost more than running it. A statement depends on the
-    principal only through ``policy_key``; page positions and limits are bound parameters."""
+    """Built page statements, reused across requests: building one and hashing it for SQLAlchemy's compiled cache
+    cost more than running it. Page positions, limits and the readable audiences are bound parameters."""
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
@@ -219,8 +222,10 @@ _AFTER_KEY, _AFTER_TIEBREAK, _LIMIT = (
 )
 
 
-def _page_params(page: PageRequest, *, tiebreak: bool = False) -> dict[str, int]:
-    params = {"page_limit": page.limit + 1}
+def _page_params(
+    session: Session, principal: Principal, page: PageRequest, *, tiebreak: bool = False
+) -> dict[str, Any]:
+    params: dict[str, Any] = {"page_limit": page.limit + 1, VISIBLE: visible_ids(session, principal)}
     if page.after is not None:
         params["after_key"] = page.after.key
         if tiebreak:
@@ -274,7 +279,7 @@ def _by_added(
     def build() -> AnySelect:
         o = StixObject
         columns = _document_columns() if with_document else _version_columns()
-        stmt = filtered(columns, principal, collection_id, filters)
+        stmt = filtered(columns, None, collection_id, filters)
         if keyed:
             stmt = stmt.where(o.date_added > _AFTER_KEY)
         # With ids, the (collection, stix_id) index finds the few rows and sorting them is free; "+ 0" keeps a
@@ -282,8 +287,8 @@ def _by_added(
         order = (o.date_added + 0, o.id) if filters.ids else (o.date_added, o.id)
         return stmt.order_by(*order).limit(_LIMIT)
 
-    key = ("added", policy_key(principal), collection_id, filters, with_document, keyed)
-    return _rows(session, _PAGES.get(key, build), _page_params(page))
+    key = ("added", collection_id, filters, with_document, keyed)
+    return _rows(session, _PAGES.get(key, build), _page_params(session, principal, page))
 
 
 def page_documents(
@@ -316,11 +321,12 @@ def page_by_version(
     """Up to ``limit + 1`` visible versions of one object, oldest first (TAXII 2.1 section 5.8)."""
     o = StixObject
     columns = _version_columns(with_document=with_document)
-    stmt = filtered(columns, principal, collection_id, filters).where(o.stix_id == stix_id)
+    stmt = filtered(columns, None, collection_id, filters).where(o.stix_id == stix_id)
     if page.after is not None:
         stmt = stmt.where(tuple_(o.version, o.date_added) > tuple_(_AFTER_KEY, _AFTER_TIEBREAK))
     ordered = stmt.order_by(o.version, o.date_added).limit(_LIMIT)
-    return list(map(StoredRow._make, _rows(session, ordered, _page_params(page, tiebreak=True))))
+    params = _page_params(session, principal, page, tiebreak=True)
+    return list(map(StoredRow._make, _rows(session, ordered, params)))
 
 
 def any_visible(session: Session, principal: Principal, *, collection_id: int, stix_id: str) -> bool:

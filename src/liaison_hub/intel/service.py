@@ -35,8 +35,8 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from liaison_hub.audit.service import record, record_per_audience
-from liaison_hub.db.types import utcnow
+from liaison_hub.audit.service import Entry, record_all, record_per_audience
+from liaison_hub.db.types import utcnow, utf8
 from liaison_hub.errors import Forbidden, InvalidInput, NotFound
 from liaison_hub.intel import bookkeeping
 from liaison_hub.intel import repository as repo
@@ -120,22 +120,10 @@ def ingest(
         keep_successes=keep_successes,
         max_failures=max_failures,
     ).run(objects, batch_size)
-    record(
-        session,
-        actor,
-        action="intel.ingest",
-        entity_type="intel_collection",
-        entity_id=row.taxii_id,
-        details={"refused": result.refused},
-    )
-    record_per_audience(
-        session,
-        actor,
-        action="intel.ingest.stored",
-        entity_type="intel_collection",
-        entity_id=row.taxii_id,
-        per_audience=result.per_audience(),
-    )
+    stored = result.per_audience()
+    entries = [Entry("intel.ingest", "intel_collection", row.taxii_id, {"refused": result.refused})]
+    entries += [Entry("intel.ingest.stored", "intel_collection", row.taxii_id, stored[a], a) for a in sorted(stored)]
+    record_all(session, actor, entries)
     return result
 
 
@@ -213,7 +201,7 @@ def _document_page(rows: list[DocumentRow], page: PageRequest) -> DocumentPage:
     if not rows:
         return DocumentPage((), (), more=more, last=None)
     first, last = rows[0], rows[-1]
-    documents = [row[0] for row in rows]
+    documents = utf8([row[0] for row in rows])
     audited = [(row[1], row[4]) for row in rows if row[1] is not None and row[4] is not None]
     return DocumentPage(documents, audited, more=more, last=Position(last[2]), first_added=first[2], last_added=last[2])
 
@@ -230,17 +218,11 @@ def audit_reads(session: Session, principal: Principal, audited: Iterable[tuple[
     by_audience: dict[int, set[str]] = {}
     for stix_id, audience_id in audited:
         by_audience.setdefault(audience_id, set()).add(stix_id)
+    entries = []
     for audience_id, found in sorted(by_audience.items()):
         ids = sorted(found)
-        record(
-            session,
-            Actor(principal, source="read"),
-            action="intel.read",
-            entity_type="stix_object",
-            entity_id=ids[0],
-            details={"via": via, "objects": ids},
-            audience_id=audience_id,
-        )
+        entries.append(Entry("intel.read", "stix_object", ids[0], {"via": via, "objects": ids}, audience_id))
+    record_all(session, Actor(principal, source="read"), entries)
 
 
 def audit_rows(session: Session, principal: Principal, rows: Iterable[tuple[str, int]], *, via: str) -> None:

@@ -11,6 +11,7 @@ from liaison_hub.models.policy import (
     AudienceGrouping,
     AudienceNation,
     AudienceRecipient,
+    PolicyState,
     Shareable,
     register_shareable,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "GroupingMember",
     "Nation",
     "Organisation",
+    "PolicyState",
     "Shareable",
     "User",
     "WebSession",

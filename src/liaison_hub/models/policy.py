@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from liaison_hub.models.base import Base
@@ -34,6 +34,17 @@ class Audience(Base):
     def releasable(self) -> tuple[str, ...] | None:
         """``releasable_to`` with its three meanings: None (unset), () (the owner's nation) or the codes."""
         return tuple(self.releasable_to) if self.restricts_nations else None
+
+
+class PolicyState(Base):
+    """One row: a counter bumped whenever the directory changes who an existing audience admits (grouping members,
+    nations joining or leaving the alliance). With the number of audiences (which are never changed nor deleted)
+    it tells whether a principal's computed set of readable audiences is still right (``policy.visibility``)."""
+
+    __tablename__ = "policy_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class AudienceNation(Base):

@@ -21,6 +21,9 @@ from liaison_hub.models import (
 from liaison_hub.policy.levels import TLP, Level, parse_classification
 from liaison_hub.policy.marking import Marking
 
+AUDIENCES_MADE = "policy.audiences_made"
+"""Set in ``Session.info`` when a transaction adds an audience (``policy.visibility`` then skips its cache)."""
+
 
 def check_marking(marking: Marking, accreditation: Level) -> None:
     """Refuse markings the hub may not hold or that make no sense, before anything is written."""
@@ -82,6 +85,7 @@ def audience_for(session: Session, marking: Marking, *, accreditation: Level) ->
         has_recipients=bool(marking.recipients),
         owner_only=marking.owner_only,
     )
+    session.info[AUDIENCES_MADE] = True
     try:
         with session.begin_nested():
             session.add(audience)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from liaison_hub.db.checkpoint import BACKSTOP_PAGES
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
+from liaison_hub.db.maintenance import analyze_if_grown
 from liaison_hub.intel.correlation.repository import queue_state
 from liaison_hub.intel.correlation.service import catch_up_in
 from liaison_hub.runtime import ServerThread
@@ -41,6 +42,10 @@ QUIET_S = 1.0
 MAX_BATCHES = 20
 MAX_BACKLOG = 200
 QueueState = tuple[int, int | None]
+
+
+GROWING_TABLES = ("stix_object", "intel_observable", "intel_sighting_link")
+"""Tables a push grows in bulk: their statistics are refreshed after the worker indexes what was pushed."""
 
 
 class Pacing:
@@ -130,7 +135,10 @@ def _drain_when_due(
     """One round of the worker, thread or process: drain if ``pacing`` says so; the versions indexed."""
     try:
         if pacing.due(_state(readers)):
-            return drain_in_two_phases(readers, writers, max_batches=max_batches, stopping=stopping)
+            indexed = drain_in_two_phases(readers, writers, max_batches=max_batches, stopping=stopping)
+            if indexed:
+                analyze_if_grown(writers, GROWING_TABLES)
+            return indexed
     except Exception:  # a locked or unreachable database: the queue waits for the next round
         log.exception("correlation index worker: catch-up failed; retrying")
     return 0
