@@ -33,7 +33,7 @@ from liaison_hub.intel.stix import canonical_digest, document_of, micros_of, ver
 from liaison_hub.intel.validation import check
 from liaison_hub.models import Organisation
 from liaison_hub.models.intel import IntelCollection
-from liaison_hub.policy import audience_for
+from liaison_hub.policy.audiences import audience_id_for
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor
 from liaison_hub.policy.rights import require_may_mark
@@ -283,7 +283,7 @@ class Ingest:
             recipients = self._organisation_ids(facets.recipients or ())
             marking = facets.to_marking(owner_organisation_id=self.owner, recipient_ids=recipients)
             require_may_mark(self.actor, marking, self.accreditation)
-            self.audiences[facets] = audience_for(self.session, marking, accreditation=self.accreditation).id
+            self.audiences[facets] = audience_id_for(self.session, marking, accreditation=self.accreditation)
         return self.audiences[facets]
 
     def _organisation_ids(self, names: tuple[str, ...]) -> tuple[int, ...]:

@@ -36,6 +36,7 @@ from dataclasses import replace
 from sqlalchemy.orm import Session
 
 from liaison_hub.audit.service import Entry, record_all, record_per_audience
+from liaison_hub.db.maintenance import analyze_if_grown, engine_of
 from liaison_hub.db.types import utcnow, utf8
 from liaison_hub.errors import Forbidden, InvalidInput, NotFound
 from liaison_hub.intel import bookkeeping
@@ -92,6 +93,9 @@ __all__ = [
 ]
 
 
+GROWN_BY_INGEST = ("stix_object",)
+
+
 def ingest(
     session: Session,
     actor: Actor,
@@ -120,6 +124,8 @@ def ingest(
         keep_successes=keep_successes,
         max_failures=max_failures,
     ).run(objects, batch_size)
+    if result.stored:
+        analyze_if_grown(engine_of(session), GROWN_BY_INGEST)
     stored = result.per_audience()
     entries = [Entry("intel.ingest", "intel_collection", row.taxii_id, {"refused": result.refused})]
     entries += [Entry("intel.ingest.stored", "intel_collection", row.taxii_id, stored[a], a) for a in sorted(stored)]

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from liaison_hub.db.maintenance import engine_of
 from liaison_hub.errors import AboveAccreditation, InvalidInput
 from liaison_hub.models import (
     Audience,
@@ -57,12 +58,33 @@ def _owner_nation(session: Session, marking: Marking) -> str | None:
     return org.nation_code
 
 
+_KNOWN: dict[tuple[str, str], int] = {}
+"""Audience ids by database and key, of audiences found committed: audiences are never changed nor deleted, so a key
+once found keeps its id in its database. Ids made by a transaction are not kept here (it might roll back)."""
+_KNOWN_LIMIT = 100_000
+
+
+def database_of(session: Session) -> str:
+    """Which database a session works on (caches of what a database holds are kept per database)."""
+    return engine_of(session).url.render_as_string(hide_password=True)
+
+
+def audience_id_for(session: Session, marking: Marking, *, accreditation: Level) -> int:
+    """``audience_for``'s id, without a query once the audience is known (ingest resolves one per distinct marking
+    of every request)."""
+    check_marking(marking, accreditation)
+    found = _KNOWN.get((database_of(session), hashlib.sha256(marking.key().encode()).hexdigest()))
+    return found if found is not None else audience_for(session, marking, accreditation=accreditation).id
+
+
 def audience_for(session: Session, marking: Marking, *, accreditation: Level) -> Audience:
     """Return the audience of ``marking``, creating it (and its expansion rows) the first time it is seen."""
     check_marking(marking, accreditation)
     key = hashlib.sha256(marking.key().encode()).hexdigest()
     existing = session.scalar(select(Audience).where(Audience.key == key))
     if existing is not None:
+        if not session.info.get(AUDIENCES_MADE) and len(_KNOWN) < _KNOWN_LIMIT:
+            _KNOWN[(database_of(session), key)] = existing.id
         return existing
     nations, grouping_ids = _resolve_releasable(session, marking.releasable_to or ())
     owner_nation = _owner_nation(session, marking)

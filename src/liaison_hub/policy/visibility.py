@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from liaison_hub.db.types import IdList, in_ids
 from liaison_hub.models import Audience, PolicyState
-from liaison_hub.policy.audiences import AUDIENCES_MADE
+from liaison_hub.policy.audiences import AUDIENCES_MADE, database_of
 from liaison_hub.policy.filter import PolicyKey, policy_key, visible_audiences
 from liaison_hub.policy.principal import Principal
 
@@ -30,7 +30,7 @@ _STAMP = select(select(func.count(Audience.id)).scalar_subquery(), select(Policy
 _CACHE_SIZE = 1024
 
 Stamp = tuple[int, int | None]
-_cache: OrderedDict[PolicyKey, tuple[Stamp, list[int]]] = OrderedDict()
+_cache: OrderedDict[tuple[str, PolicyKey], tuple[Stamp, list[int]]] = OrderedDict()
 _lock = Lock()
 
 
@@ -48,7 +48,7 @@ def visible_ids(session: Session, principal: Principal) -> list[int]:
         return sorted(session.scalars(visible_audiences(principal)))
     stamp_row = session.connection().execute(_STAMP).one()
     stamp: Stamp = (int(stamp_row[0]), stamp_row[1])
-    key = policy_key(principal)
+    key = (database_of(session), policy_key(principal))
     with _lock:
         found = _cache.get(key)
         if found is not None and found[0] == stamp:

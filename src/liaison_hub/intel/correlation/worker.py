@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from liaison_hub.db.checkpoint import BACKSTOP_PAGES
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
-from liaison_hub.db.maintenance import analyze_if_grown
+from liaison_hub.db.maintenance import analyze_if_grown, engine_of
 from liaison_hub.intel.correlation.repository import queue_state
 from liaison_hub.intel.correlation.service import catch_up_in
 from liaison_hub.runtime import ServerThread
@@ -137,7 +137,8 @@ def _drain_when_due(
         if pacing.due(_state(readers)):
             indexed = drain_in_two_phases(readers, writers, max_batches=max_batches, stopping=stopping)
             if indexed:
-                analyze_if_grown(writers, GROWING_TABLES)
+                with writers() as session:
+                    analyze_if_grown(engine_of(session), GROWING_TABLES)
             return indexed
     except Exception:  # a locked or unreachable database: the queue waits for the next round
         log.exception("correlation index worker: catch-up failed; retrying")
