@@ -26,7 +26,11 @@ S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 VISIBLE = "visible_audiences"
 """The name of the bound parameter ``readable_bound`` filters on; ``visible_ids`` gives its value."""
 _VISIBLE = bindparam(VISIBLE, type_=IdList())
-_STAMP = select(select(func.count(Audience.id)).scalar_subquery(), select(PolicyState.version).scalar_subquery())
+STAMP_COLUMNS = (select(func.count(Audience.id)).scalar_subquery(), select(PolicyState.version).scalar_subquery())
+"""What tells whether a computed set is still right; a caller may select them along with its own columns and hand
+them over with ``note_stamp`` (one round trip fewer)."""
+_STAMP = select(*STAMP_COLUMNS)
+_NOTED = "policy.stamp"
 _CACHE_SIZE = 1024
 
 Stamp = tuple[int, int | None]
@@ -46,7 +50,8 @@ def visible_ids(session: Session, principal: Principal) -> list[int]:
     cache: what it sees is not yet (and may never be) what others see."""
     if session.info.get(AUDIENCES_MADE):
         return sorted(session.scalars(visible_audiences(principal)))
-    stamp_row = session.connection().execute(_STAMP).one()
+    noted = session.info.pop(_NOTED, None)
+    stamp_row = noted if noted is not None else session.connection().execute(_STAMP).one()
     stamp: Stamp = (int(stamp_row[0]), stamp_row[1])
     key = (database_of(session), policy_key(principal))
     with _lock:
@@ -62,9 +67,15 @@ def visible_ids(session: Session, principal: Principal) -> list[int]:
     return ids
 
 
+def note_stamp(session: Session, audiences: int, version: int | None) -> None:
+    """The stamp, read by the caller in this transaction just before the statement that needs ``visible_ids``."""
+    session.info[_NOTED] = (audiences, version)
+
+
 def membership_changed(session: Session) -> None:
     """Note a change of who existing audiences admit (grouping members, alliance membership), in the caller's
     transaction: every principal's set is computed again once it commits."""
+    session.info.pop(_NOTED, None)
     bumped = session.execute(update(PolicyState).where(PolicyState.id == 1).values(version=PolicyState.version + 1))
     if not getattr(bumped, "rowcount", 0):
         session.add(PolicyState(id=1, version=1))
