@@ -28,11 +28,11 @@ from multiprocessing.synchronize import Event
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from liaison_hub.db.checkpoint import BACKSTOP_PAGES
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.intel.correlation.repository import queue_state
 from liaison_hub.intel.correlation.service import catch_up_in
-from liaison_hub.runtime import ServerThread
+from liaison_hub.runtime.checkpoint import BACKSTOP_PAGES
+from liaison_hub.runtime.threads import ServerThread
 
 log = logging.getLogger(__name__)
 

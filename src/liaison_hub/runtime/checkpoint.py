@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from liaison_hub.runtime import ServerThread
+from liaison_hub.runtime.threads import ServerThread
 
 log = logging.getLogger(__name__)
 
