@@ -13,8 +13,10 @@ from liaison_hub.db.engine import is_sqlite
 from liaison_hub.runtime.checkpoint import WalCheckpointer
 from liaison_hub.runtime.heap import settle_heap
 from liaison_hub.runtime.index_worker import IndexProcess, IndexWorker
+from liaison_hub.runtime.threads import ServerThread
 
 ASGI_FACTORY = "liaison_hub.asgi:app_from_env"
+WATCH_EVERY_S = 1.0
 
 
 def index_worker(settings: Settings, engine: Engine, factory: sessionmaker[Session]) -> IndexWorker | IndexProcess:
@@ -26,22 +28,43 @@ def index_worker(settings: Settings, engine: Engine, factory: sessionmaker[Sessi
     return IndexProcess(settings.effective_database_url)
 
 
+class Watchdog(ServerThread):
+    """Starts a new index worker process when the one running dies (killed by an operator or the kernel's
+    out-of-memory killer): meanwhile queries index what they need themselves, so only their speed suffers."""
+
+    name = "index-worker-watchdog"
+
+    def __init__(self, worker: IndexProcess, *, every_s: float = WATCH_EVERY_S) -> None:
+        super().__init__()
+        self.worker, self.every_s = worker, every_s
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.every_s):
+            if self.worker.died():
+                self.worker.restart()
+
+
 class Background:
     """The application's background work, started by its lifespan and stopped when it ends."""
 
     def __init__(self, settings: Settings, engine: Engine, factory: sessionmaker[Session]) -> None:
         self.indexer = index_worker(settings, engine, factory)
         self.checkpointer = WalCheckpointer.for_engine(engine)
+        self.watchdog = Watchdog(self.indexer) if isinstance(self.indexer, IndexProcess) else None
+        self.threads = [t for t in (self.watchdog, self.checkpointer) if t is not None]
 
     def start(self) -> None:
         self.indexer.start()
-        if self.checkpointer is not None:
-            self.checkpointer.start()
+        for thread in self.threads:
+            thread.start()
 
     def stop(self) -> None:
+        """Stop the watchdog first (it would restart the worker being stopped), then the worker and the threads."""
+        if self.watchdog is not None:
+            self.watchdog.stop()
         self.indexer.stop()
-        if self.checkpointer is not None:
-            self.checkpointer.stop()
+        for thread in self.threads:
+            thread.stop()
 
 
 def serve(application: FastAPI, *, host: str, port: int, access_log: bool) -> None:

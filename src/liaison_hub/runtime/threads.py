@@ -11,7 +11,7 @@ class ServerThread:
     poll ``stopping``."""
 
     name = "server-thread"
-    join_timeout_s = 30.0
+    join_timeout_s = 5.0
 
     def __init__(self) -> None:
         self.stopping = threading.Event()
