@@ -232,3 +232,26 @@ def test_services_and_repositories_do_not_import_web_frameworks() -> None:
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [module or ""]
             offenders += [f"{path.relative_to(SRC)}: {n}" for n in names if n.split(".")[0] in banned]
     assert offenders == []
+
+
+def _imported(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found
+
+
+def test_the_servers_machinery_stays_behind_the_runtime_boundary() -> None:
+    """Worker processes, background threads and GC tuning live in ``runtime/``; domain packages never import it."""
+    outside = ("app.py", "asgi.py", "runtime", "cli")
+    offenders = [
+        f"{path.relative_to(SRC)}: {module}"
+        for path in _modules()
+        if path.relative_to(SRC).parts[0] not in outside
+        for module in _imported(path)
+        if module.startswith("liaison_hub.runtime") or module in {"multiprocessing", "gc"}
+    ]
+    assert offenders == []

@@ -8,8 +8,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -19,14 +17,14 @@ from liaison_hub.api.deps import HubState
 from liaison_hub.audit.api import router as audit_router
 from liaison_hub.config import Environment, Settings
 from liaison_hub.consultations.api import router as consultations_router
-from liaison_hub.db.checkpoint import BACKSTOP_PAGES, WalCheckpointer
-from liaison_hub.db.engine import create_db_engine, is_sqlite, make_session_factory
+from liaison_hub.db.engine import create_db_engine, make_session_factory
 from liaison_hub.db.migrate import ensure_current
 from liaison_hub.directory.api import router as directory_router
 from liaison_hub.errors import HubError
 from liaison_hub.intel.api import router as intel_router
-from liaison_hub.intel.correlation.worker import IndexProcess, IndexWorker
 from liaison_hub.policy.levels import parse_classification
+from liaison_hub.runtime.checkpoint import BACKSTOP_PAGES
+from liaison_hub.runtime.server import Background
 from liaison_hub.taxii import create_taxii_app
 from liaison_hub.web import install as install_web
 
@@ -81,15 +79,6 @@ def install_api_error_handlers(app: FastAPI) -> None:
         return _error(exc.status_code, "http_error", str(exc.detail), _auth_headers(exc.status_code))
 
 
-def _index_worker(settings: Settings, engine: Engine, factory: sessionmaker[Session]) -> IndexWorker | IndexProcess:
-    """The correlation index worker: a process of its own unless configured as a thread or the database lives only
-    in this process's memory."""
-    in_memory = is_sqlite(engine) and engine.url.database in (None, "", ":memory:")
-    if settings.index_worker == "thread" or in_memory:
-        return IndexWorker(factory)
-    return IndexProcess(settings.effective_database_url)
-
-
 def create_app(settings: Settings) -> FastAPI:
     """Build the application; the database must already be at the current schema."""
     engine = create_db_engine(
@@ -101,20 +90,15 @@ def create_app(settings: Settings) -> FastAPI:
         session_factory=make_session_factory(engine),
         accreditation=parse_classification(settings.accreditation),
     )
-    checkpointer = WalCheckpointer.for_engine(engine)
-    indexer = _index_worker(settings, engine, state.session_factory)
+    background = Background(settings, engine, state.session_factory)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        indexer.start()
-        if checkpointer is not None:
-            checkpointer.start()
+        background.start()
         try:
             yield
         finally:
-            indexer.stop()
-            if checkpointer is not None:
-                checkpointer.stop()
+            background.stop()
             engine.dispose()
 
     app = FastAPI(

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from liaison_hub.app import create_app
 from liaison_hub.config import get_settings
-from liaison_hub.runtime import settle_heap
+from liaison_hub.runtime.heap import settle_heap
 
 
 def app_from_env() -> FastAPI:

@@ -45,9 +45,8 @@ class Settings(BaseSettings):
     )
     access_log: bool = Field(
         default=False,
-        description="Log every HTTP request line (off by default, as in gunicorn: on a paging TAXII client it cost "
-        "more than a tenth of the server's time per request; the audit log records changes and sensitive reads "
-        "either way).",
+        description="Log every HTTP request line (off by default, as in gunicorn: a paging TAXII client makes many "
+        "requests; the audit log records changes and sensitive reads either way).",
     )
     index_worker: Literal["process", "thread"] = Field(
         default="process",

@@ -25,11 +25,11 @@ from liaison_hub.errors import HubError
 from liaison_hub.intel import exchange
 from liaison_hub.intel import service as intel
 from liaison_hub.intel.correlation import service as correlation
-from liaison_hub.intel.correlation.worker import IndexWorker
 from liaison_hub.intel.schemas import CollectionCreate, DefaultMarking, IngestResult
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.policy.principal import Actor, PrincipalKind
-from liaison_hub.runtime import settle_heap
+from liaison_hub.runtime.heap import settle_heap
+from liaison_hub.runtime.index_worker import IndexWorker
 
 intel_app = typer.Typer(help="Intelligence: STIX 2.1 import/export, search, collections.", no_args_is_help=True)
 collection_app = typer.Typer(help="Collections (admin).", no_args_is_help=True)

@@ -6,7 +6,6 @@ import ipaddress
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
@@ -26,7 +25,6 @@ from liaison_hub.errors import HubError
 from liaison_hub.intel.sample import COLLECTION as SAMPLE_COLLECTION
 from liaison_hub.intel.sample import load_sample
 from liaison_hub.policy.levels import parse_classification
-from liaison_hub.runtime import settle_heap
 
 app = typer.Typer(
     name="liaison",
@@ -151,6 +149,7 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1, access
     check_secret(settings, host)
     log_requests = settings.access_log if access_log is None else access_log
     from liaison_hub.app import create_app
+    from liaison_hub.runtime import server
 
     try:
         application = create_app(settings)
@@ -161,18 +160,9 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1, access
     if workers > 1:
         if settings.effective_database_url.startswith("sqlite"):
             fail("several worker processes need PostgreSQL; SQLite serves one process")
-        # Each worker builds its own app from the same LIAISON_* environment.
-        uvicorn.run(
-            "liaison_hub.asgi:app_from_env",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            access_log=log_requests,
-        )
+        server.serve_workers(host=host, port=port, workers=workers, access_log=log_requests)
         return
-    settle_heap()
-    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False, access_log=log_requests)
+    server.serve(application, host=host, port=port, access_log=log_requests)
 
 
 @app.command()

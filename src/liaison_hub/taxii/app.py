@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from liaison_hub.api.deps import HubState
-from liaison_hub.taxii import collections, discovery, objects
+from liaison_hub.taxii import collections, discovery, objects, reads
 from liaison_hub.taxii.errors import install_error_handlers
 
 
@@ -27,7 +27,7 @@ def create_taxii_app(state: HubState) -> FastAPI:
     app = FastAPI(title="TAXII 2.1", docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
     app.state.hub = state
     install_error_handlers(app)
-    app.router.routes.extend(objects.READ_ROUTES)  # first: found without trying the other routes
+    app.router.routes.extend(reads.READ_ROUTES)  # first: found without trying the other routes
     app.include_router(discovery.router)
     app.include_router(collections.router)
     app.include_router(objects.router)

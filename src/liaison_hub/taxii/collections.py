@@ -9,8 +9,9 @@ from starlette.responses import Response
 
 from liaison_hub.intel import service
 from liaison_hub.intel.schemas import CollectionAccess
-from liaison_hub.taxii.deps import ApiRoot, Read, negotiate
+from liaison_hub.taxii.deps import ApiRoot, negotiate
 from liaison_hub.taxii.media import STIX_MEDIA_TYPE, taxii_response
+from liaison_hub.taxii.reads import Read
 
 router = APIRouter(dependencies=[Depends(negotiate)])
 

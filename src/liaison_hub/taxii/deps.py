@@ -3,17 +3,13 @@ request body read within ``max_content_length`` (TAXII 2.1 sections 1.6.8, 4.2.1
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Annotated, Any, TypeVar
+from dataclasses import replace
+from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
-from liaison_hub.api.deps import DbSession, HubState, State, client_source, hub_state, optional_principal
-from liaison_hub.db.engine import session_scope
+from liaison_hub.api.deps import DbSession, State, client_source, optional_principal
 from liaison_hub.errors import NotFound, Unauthenticated
 from liaison_hub.policy.principal import ANONYMOUS, Actor, Principal, Scope
 from liaison_hub.taxii.errors import BadRequest, NotAcceptable, PayloadTooLarge, Unprocessable, UnsupportedMediaType
@@ -37,44 +33,6 @@ def taxii_principal(request: Request, session: DbSession, state: State) -> Princ
 
 
 TaxiiPrincipal = Annotated[Principal, Depends(taxii_principal)]
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How the read endpoints reach the database: in one worker-thread hop per request.
-
-    FastAPI runs each plain-function dependency and endpoint in a worker thread of its own; a read through the
-    ``DbSession`` and ``TaxiiPrincipal`` dependencies took five hops (session in and out, principal twice, the
-    endpoint), each costing more than authenticating. Here one hop opens the transaction, authenticates the
-    principal exactly as ``taxii_principal`` does, runs the endpoint's work and commits (or rolls back on error).
-    """
-
-    request: Request
-    state: HubState
-
-    async def __call__(self, work: Callable[[Session, Principal], T]) -> T:
-        return await run_in_threadpool(self._run, work)
-
-    def _run(self, work: Callable[[Session, Principal], T]) -> T:
-        with session_scope(self.state.session_factory) as session:
-            return work(session, taxii_principal(self.request, session, self.state))
-
-
-async def reading(request: Request, state: State) -> Reading:
-    return Reading(request, state)
-
-
-Read = Annotated[Reading, Depends(reading)]
-
-
-async def root_reading(request: Request) -> Reading:
-    """What ``negotiate``, ``api_root`` and ``reading`` check, in that order, for the busiest endpoints (pages of
-    objects, manifests, one object, its versions: ``objects.READ_ROUTES``), which take no dependencies."""
-    await negotiate(request)
-    state = hub_state(request)
-    await api_root(request.path_params["root"], state)
-    return Reading(request, state)
 
 
 async def taxii_actor(request: Request, principal: TaxiiPrincipal) -> Actor:

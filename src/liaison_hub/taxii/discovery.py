@@ -9,9 +9,10 @@ from starlette.responses import Response
 from liaison_hub.api.deps import State
 from liaison_hub.intel import service
 from liaison_hub.policy.principal import Principal
-from liaison_hub.taxii.deps import ApiRoot, Read, negotiate
+from liaison_hub.taxii.deps import ApiRoot, negotiate
 from liaison_hub.taxii.envelopes import status_resource
 from liaison_hub.taxii.media import TAXII_MEDIA_TYPE, taxii_response
+from liaison_hub.taxii.reads import Read
 
 router = APIRouter(dependencies=[Depends(negotiate)])
 

@@ -3,8 +3,8 @@
 
 Patterns are read with stix2-patterns' parser and inspector; only positive comparisons (``=`` and ``IN``) say
 "this value", so ``!=``, ``NOT``, ``LIKE`` and ``MATCHES`` contribute nothing. Parsing with the reference grammar
-costs about 0.6 ms a pattern, so patterns of the common forms (those ``intel.patterns.fast_accepts`` recognises)
-are read with a regular expression instead; ``tests/intel_extras/test_extract.py`` checks on a generated corpus
+is slow, so patterns of the common forms (those ``intel.patterns.fast_accepts`` recognises) are read with a
+regular expression instead; ``tests/intel_extras/test_extract.py`` checks on a generated corpus
 that both readings agree.
 """
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from liaison_hub.runtime import ServerThread
+from liaison_hub.runtime.threads import ServerThread
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class WalCheckpointer(ServerThread):
     """Checkpoints the WAL of one SQLite database file within ``every_s`` of each change to it."""
 
     name = "sqlite-wal-checkpointer"
-    join_timeout_s = 10.0
+    join_timeout_s = 2.0
 
     def __init__(self, database: Path, *, every_s: float = CHECK_EVERY_S) -> None:
         super().__init__()

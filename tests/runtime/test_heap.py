@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from liaison_hub.runtime import YOUNG_GC_THRESHOLD, settle_heap
+from liaison_hub.runtime.heap import YOUNG_GC_THRESHOLD, settle_heap
 
 
 def test_settle_heap_freezes_what_is_alive_and_keeps_collecting_new_garbage() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from liaison_hub.db.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from liaison_hub.db.engine import create_db_engine
+from liaison_hub.runtime.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 
 
 def _rows_in_file_alone(database: Path, copy: Path) -> int:

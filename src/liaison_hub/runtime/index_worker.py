@@ -19,21 +19,21 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import signal
-import threading
 import time
+from collections.abc import Callable
 from functools import partial
-from multiprocessing.synchronize import Event
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnProcess
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from liaison_hub.db.checkpoint import BACKSTOP_PAGES
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.db.maintenance import analyze_if_grown, engine_of
 from liaison_hub.intel.correlation.repository import queue_state
 from liaison_hub.intel.correlation.service import catch_up_in
-from liaison_hub.runtime import ServerThread
+from liaison_hub.runtime.checkpoint import BACKSTOP_PAGES
+from liaison_hub.runtime.threads import ServerThread
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class IndexWorker(ServerThread):
     def drain(self) -> int:
         """Index everything queued, ``max_batches`` batches at a time; the versions indexed."""
         done = drain_in_two_phases(
-            self.session_factory, self.session_factory, max_batches=self.max_batches, stopping=self.stopping
+            self.session_factory, self.session_factory, max_batches=self.max_batches, stopping=self.stopping.is_set
         )
         self.indexed += done
         return done
@@ -101,7 +101,7 @@ class IndexWorker(ServerThread):
         factory = self.session_factory
         while not self.stopping.wait(self.every_s):
             self.indexed += _drain_when_due(
-                factory, factory, self.pacing, max_batches=self.max_batches, stopping=self.stopping
+                factory, factory, self.pacing, max_batches=self.max_batches, stopping=self.stopping.is_set
             )
 
 
@@ -110,17 +110,14 @@ def drain_in_two_phases(
     writers: sessionmaker[Session],
     *,
     max_batches: int,
-    stopping: threading.Event | Event | None = None,
+    stopping: Callable[[], bool] | None = None,
 ) -> int:
-    """Index everything queued (until ``stopping`` is set), ``max_batches`` at a time: read and extract in one
+    """Index everything queued (until ``stopping()``), ``max_batches`` at a time: read and extract in one
     transaction of ``readers``, then write what is still queued in a short one of ``writers``. The versions
     indexed. The process passes a read-only engine as ``readers``; the thread, whose reads would wait for the GIL
     anyway, passes its one session factory twice."""
     return catch_up_in(
-        partial(session_scope, readers),
-        partial(session_scope, writers),
-        group=max_batches,
-        stopping=None if stopping is None else stopping.is_set,
+        partial(session_scope, readers), partial(session_scope, writers), group=max_batches, stopping=stopping
     )
 
 
@@ -130,7 +127,7 @@ def _drain_when_due(
     pacing: Pacing,
     *,
     max_batches: int,
-    stopping: threading.Event | Event,
+    stopping: Callable[[], bool],
 ) -> int:
     """One round of the worker, thread or process: drain if ``pacing`` says so; the versions indexed."""
     try:
@@ -145,29 +142,60 @@ def _drain_when_due(
     return 0
 
 
-def run_index_process(database_url: str, stop: Event, every_s: float, quiet_s: float, max_batches: int) -> None:
-    """The index worker process: drain the queue when ``Pacing`` says so, until ``stop`` is set or the server that
-    started it is gone."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops this process
+class _StopSignals:
+    """What ends the worker process: the server closing (or losing) its end of ``stop``, or a SIGTERM (from the
+    server, or from systemd to the whole process group). A SIGTERM ends the process at once unless it is draining;
+    a drain stops between groups of batches, and what it has not written stays queued. Ctrl-C (SIGINT) reaches the
+    whole group and is left to the server, which then stops this process."""
+
+    def __init__(self, stop: Connection) -> None:
+        self.stop, self.terminated, self.draining = stop, False, False
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, self._terminate)
+
+    def _terminate(self, _signum: int, _frame: object) -> None:
+        self.terminated = True
+        if not self.draining:
+            raise SystemExit(0)
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds``; whether the process is to stop."""
+        return self.stop.poll(seconds) or self.terminated
+
+    def __call__(self) -> bool:
+        return self.terminated or self.stop.poll()
+
+
+def run_index_process(database_url: str, stop: Connection, every_s: float, quiet_s: float, max_batches: int) -> None:
+    """The index worker process: drain the queue when ``Pacing`` says so, until it is told to stop
+    (``_StopSignals``)."""
+    stopping = _StopSignals(stop)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
-    parent = os.getppid()
     # The server's checkpointer copies the WAL back; this process's commits only keep the backstop.
     reader = create_db_engine(database_url, read_only=True, sqlite_autocheckpoint=BACKSTOP_PAGES)
     writer = create_db_engine(database_url, sqlite_autocheckpoint=BACKSTOP_PAGES)
     readers, writers = make_session_factory(reader), make_session_factory(writer)
     pacing = Pacing(quiet_s=quiet_s)
     try:
-        while not stop.wait(every_s) and os.getppid() == parent:
-            _drain_when_due(readers, writers, pacing, max_batches=max_batches, stopping=stop)
+        while not stopping.wait(every_s):
+            stopping.draining = True
+            _drain_when_due(readers, writers, pacing, max_batches=max_batches, stopping=stopping)
+            stopping.draining = False
     finally:
         reader.dispose()
         writer.dispose()
 
 
 class IndexProcess:
-    """The index worker as a process of its own, started and stopped like a ``ServerThread``."""
+    """The index worker as a process of its own, started and stopped like a ``ServerThread``.
 
-    join_timeout_s = 30.0
+    The server tells it to stop by closing its end of a pipe and sending it SIGTERM, neither of which blocks,
+    whatever became of the process (a shared event's ``set`` waits for every process that ever waited on it, and
+    one killed while waiting never answers). The process is then given ``stop_grace_s`` to end its round, and
+    killed if it has not: a round is a transaction, rolled back when it dies, and the batches it did not finish
+    stay queued."""
+
+    stop_grace_s = 3.0
 
     def __init__(
         self,
@@ -177,24 +205,47 @@ class IndexProcess:
         quiet_s: float = QUIET_S,
         max_batches: int = MAX_BATCHES,
     ) -> None:
-        context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-        self.stopping = context.Event()
-        self.process = context.Process(
+        self.args = (database_url, every_s, quiet_s, max_batches)
+        self.context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+        self.stopped = False
+        self.process, self._stop = self._new_process()
+
+    def _new_process(self) -> tuple[SpawnProcess, Connection]:
+        waits, stop = self.context.Pipe(duplex=False)
+        database_url, every_s, quiet_s, max_batches = self.args
+        process = self.context.Process(
             target=run_index_process,
-            args=(database_url, self.stopping, every_s, quiet_s, max_batches),
+            args=(database_url, waits, every_s, quiet_s, max_batches),
             name="liaison-index-worker",
             daemon=True,
         )
+        return process, stop
 
     def start(self) -> None:
         self.process.start()
 
+    def died(self) -> bool:
+        """The process ended without being told to (killed, or failed): not merely stopped."""
+        return not self.stopped and self.process.exitcode not in (None, 0)
+
+    def restart(self) -> None:
+        """A new process in place of one that died."""
+        log.warning("correlation index worker exited with code %s; starting a new one", self.process.exitcode)
+        self.process.join(0)
+        self._stop.close()
+        self.process, self._stop = self._new_process()
+        self.process.start()
+
     def stop(self) -> None:
-        """Ask the process to finish its round and wait for it; kill it only if it does not."""
-        self.stopping.set()
+        """Tell the process to stop, wait up to ``stop_grace_s`` for it, then kill it."""
+        self.stopped = True
+        self._stop.close()
         if self.process.pid is None:
             return
-        self.process.join(self.join_timeout_s)
         if self.process.is_alive():
             self.process.terminate()
-            self.process.join(self.join_timeout_s)
+        self.process.join(self.stop_grace_s)
+        if self.process.is_alive():
+            log.warning("correlation index worker did not stop within %.0f s; killing it", self.stop_grace_s)
+            self.process.kill()
+            self.process.join(self.stop_grace_s)

@@ -14,11 +14,11 @@ from liaison_hub.db.engine import create_db_engine, make_session_factory, sessio
 from liaison_hub.intel import service as intel
 from liaison_hub.intel.correlation import service as correlation
 from liaison_hub.intel.correlation.repository import queue_state
-from liaison_hub.intel.correlation.worker import IndexProcess, IndexWorker, Pacing, drain_in_two_phases
 from liaison_hub.intel.schemas import ObjectFilters
 from liaison_hub.models.intel import IntelIndexQueue, StixObject
 from liaison_hub.models.intel_correlation import IntelObservable
 from liaison_hub.policy.principal import Actor
+from liaison_hub.runtime.index_worker import IndexProcess, IndexWorker, Pacing, drain_in_two_phases
 from tests.conftest import Database
 from tests.factories import principal, threaded_collection
 from tests.intel.stixgen import indicator, tlp
