@@ -116,7 +116,7 @@ def _post(server: Served, collection: str, token: str, objects: list[dict[str, A
     )
     assert answer.status_code == 202, answer.text
     status: dict[str, Any] = answer.json()
-    assert status["status"] == "complete" and status["success_count"] == len(objects), status
+    assert (status["status"], status["success_count"]) == ("complete", len(objects)), status
     return status
 
 
