@@ -1,8 +1,9 @@
-"""STIX patterns (STIX 2.1 section 9): a fast recogniser for the common forms, stix2-patterns for the rest.
+"""STIX patterns (STIX 2.1 section 9): a regular expression for the commonest forms, a recogniser of the whole
+grammar (``intel.pattern_grammar``) for the rest, stix2-patterns where neither is certain.
 
-The fast path only ever *accepts*; anything it does not recognise, or any doubt, goes to the reference validator,
-so the verdict is always the reference's. ``tests/intel/test_validation_differential.py`` checks this on a large
-generated corpus.
+Neither fast path guesses: on any doubt the reference validator decides, so the verdict is always the reference's.
+``tests/intel/test_validation_differential.py`` and ``tests/intel/test_pattern_grammar.py`` check this on large
+generated corpora.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 from functools import lru_cache
 
 from stix2patterns.validator import run_validator
+
+from liaison_hub.intel.pattern_grammar import Uncertain, verdict
 
 # Object paths whose comparisons need no check beyond the grammar (stix2-patterns checks only hash values).
 _PLAIN_PATHS = (
@@ -54,7 +57,17 @@ def reference_errors(pattern: str, version: str = "2.1") -> tuple[str, ...]:
 
 def pattern_error(pattern: str, version: str = "2.1") -> str | None:
     """Why a STIX pattern is invalid, or None when it is valid."""
-    if version == "2.1" and fast_accepts(pattern):
-        return None
+    return checked_pattern(pattern, version)[0]
+
+
+def checked_pattern(pattern: str, version: str = "2.1") -> tuple[str | None, bool]:
+    """(why the pattern is invalid or None, whether stix2-patterns had to be asked)."""
+    if version == "2.1":
+        if fast_accepts(pattern):
+            return None, False
+        try:
+            return verdict(pattern), False
+        except Uncertain:
+            pass
     errors = reference_errors(pattern, version)
-    return errors[0] if errors else None
+    return (errors[0] if errors else None), True
