@@ -4,16 +4,21 @@
 granular markings); marked like ``bench.stixgen``'s data, so the benchmark's reader sees the same tenth.
 
 The stream is seeded and byte-identical from run to run: what stix2-generator draws from the clock or from
-``uuid4`` (identifiers, timestamps near "now", patterns with dates) is replaced by seeded values, keeping each
-object's timestamps in the order the generator gave them.
+``uuid4`` (identifiers, timestamps near "now") is replaced by seeded values, keeping each object's timestamps in the
+order the generator gave them; and as its choices also follow the iteration order of Python's sets of strings,
+``bench.stixgen.generate`` runs this module with a fixed ``PYTHONHASHSEED``.
+
+    PYTHONHASHSEED=0 python -m bench.realistic FILE COUNT SEED
 """
 
 from __future__ import annotations
 
 import random
 import re
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import faker
@@ -167,14 +172,15 @@ class RealisticGenerator:
 
     def _retime(self, obj: Obj) -> None:
         """Seeded timestamps in the order the generator's were (so first_seen <= last_seen stays true)."""
-        found = sorted({v for k, v in obj.items() if k not in _OWN_TIMES and isinstance(v, str) and _TIME.fullmatch(v)})
+        texts = {text for key, value in obj.items() if key not in _OWN_TIMES for text in _strings(value)}
+        found = sorted(text for text in texts if _TIME.fullmatch(text))
         moments, moment = {}, BASE_TIME - timedelta(days=self.rng.randint(30, 900))
         for value in found:
             moment += timedelta(seconds=self.rng.randint(1, 10**6))
             moments[value] = _stamp(moment)
         for key, value in list(obj.items()):
-            if key not in _OWN_TIMES and isinstance(value, str) and value in moments:
-                obj[key] = moments[value]
+            if key not in _OWN_TIMES:
+                obj[key] = _replaced(value, moments)
 
     def decorate(self, obj: Obj, marking: MarkingClass) -> None:
         """Markings, and what feeds add to domain objects: external references, labels, confidence, x_ fields;
@@ -200,6 +206,27 @@ class RealisticGenerator:
                 obj["granular_markings"] = [{"marking_ref": TLP2[marking.tlp], "selectors": selectors}]
 
 
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+
+
+def _replaced(value: Any, moments: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return moments.get(value, value)
+    if isinstance(value, list):
+        return [_replaced(item, moments) for item in value]
+    if isinstance(value, dict):
+        return {key: _replaced(item, moments) for key, item in value.items()}
+    return value
+
+
 def _named(feeds: Feeds) -> Any:
     """Types without a feed builder of their own: a name and a description, as the generator would give."""
 
@@ -215,3 +242,16 @@ def _named(feeds: Feeds) -> Any:
             obj.update(context="suspicious-activity", object_refs=feeds.recent.some("indicator", "malware"))
 
     return build
+
+
+def main(argv: list[str]) -> int:
+    """Write FILE (JSON lines) and its sidecar, as ``bench.stixgen.generate(..., data="realistic")``."""
+    from bench.stixgen import generate
+
+    path, count, seed = argv
+    generate(Path(path), int(count), int(seed), WireMarkings(), data="realistic")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -8,7 +8,10 @@ to a JSON-lines file; a sidecar ``.meta.json`` holds counts, sample ids and the 
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -169,6 +172,9 @@ def generate(path: Path, count: int, seed: int, wire: WireMarkings, data: str = 
         info = DatasetInfo.load(meta_path)
         if (info.objects, info.seed, info.profile) == (count, seed, profile) and path.stat().st_size == info.bytes:
             return info
+    if data == "realistic" and os.environ.get("PYTHONHASHSEED") != "0" and type(wire) is WireMarkings:
+        _generate_with_fixed_hashing(path, count, seed)
+        return DatasetInfo.load(meta_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     info = DatasetInfo(path=str(path), objects=count, seed=seed, profile=profile)
     by_type: Counter[str] = Counter()
@@ -192,6 +198,15 @@ def generate(path: Path, count: int, seed: int, wire: WireMarkings, data: str = 
     info.by_type, info.by_marking, info.reader_visible = dict(by_type), dict(by_marking), seen_visible
     info.save(meta_path)
     return info
+
+
+def _generate_with_fixed_hashing(path: Path, count: int, seed: int) -> None:
+    """stix2-generator's choices follow the order of Python's string sets: a fixed hash seed keeps the file
+    byte-identical from run to run (``bench.realistic``)."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": os.pathsep.join([str(root), *sys.path])}
+    argv = [sys.executable, "-m", "bench.realistic", str(path), str(count), str(seed)]
+    subprocess.run(argv, cwd=root, env=env, check=True)
 
 
 def _generator(data: str, seed: int, wire: WireMarkings) -> Generator | RealisticGenerator:

@@ -109,6 +109,33 @@ def _extensions(rng: random.Random, obj: dict[str, Any]) -> None:
         obj[rng.choice(ODD_NAMES)] = "free under a top-level property extension?"
 
 
+def _reference_hashes(rng: random.Random, obj: dict[str, Any]) -> None:
+    names = ["sha256", "SHA-256", "sha-256", "SHA3-256", "sha3_256", "md5", "TLSH", "ssdeep", "whirlpool", "x-hash"]
+    digest = rng.choice(
+        ["d41d8cd98f00b204e9800998ecf8427e", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]
+    )
+    obj["external_references"] = [{"source_name": "s", "url": "u", "hashes": {rng.choice(names): digest}}]
+
+
+def _marking(rng: random.Random, obj: dict[str, Any]) -> None:
+    if obj.get("type") != "marking-definition":
+        return
+    obj.update(
+        rng.choice(
+            [
+                {"definition_type": "tlp", "definition": {"tlp": rng.choice(["white", "green", "clear", "red"])}},
+                {"definition_type": "statement", "definition": {"statement": "x", "x_extra": 1}},
+                {"definition_type": "statement", "definition": {"statement": ""}},
+                {"definition_type": "tlp", "definition": {"statement": "x"}},
+                {"definition_type": "nope", "definition": {"tlp": "red"}},
+                {"definition_type": "tlp"},
+                {"definition": {"tlp": "red"}},
+                {"created": rng.choice(["2017-01-20T00:00:00Z", "2017-01-20T00:00:00.001Z"])},
+            ]
+        )
+    )
+
+
 MUTATIONS: list[Callable[[random.Random, dict[str, Any]], None]] = [
     lambda rng, o: o.pop(_any_key(rng, o)),
     lambda rng, o: o.update({_any_key(rng, o): rng.choice(ODD_VALUES)}),
@@ -134,6 +161,9 @@ MUTATIONS: list[Callable[[random.Random, dict[str, Any]], None]] = [
     _pattern,
     _hashes,
     _extensions,
+    _reference_hashes,
+    _marking,
+    _marking,
     lambda rng, o: add_granular(rng, o),
     lambda rng, o: o.update(granular_markings=[{"marking_ref": MARKING, "lang": "en", "selectors": ["id"]}]),
     lambda rng, o: o.update(external_references=[{"source_name": "x"}]),

@@ -15,11 +15,15 @@ import orjson
 import pytest
 
 from liaison_hub.intel import validation
-from tests.intel.fuzz_mutations import generated_objects
-from tests.intel.fuzz_objects import ALL_TYPES
+from tests.intel.fuzz_mutations import MARKING, generated_objects, paths
+from tests.intel.fuzz_objects import ALL_TYPES, MAPS
 
 SEEDS = (20260101, 20260102, 20260103, 20260104)
 OBJECTS_PER_SEED = 5000  # 20,000 in all
+SELECTOR_OBJECTS = 400
+GRANULAR_TYPES = {
+    t for t, c in {**MAPS["objects"], **MAPS["observables"]}.items() if "granular_markings" in c._properties
+}
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 CORPUS_FILES = ("attack-mobile-17.1.json", "capec.json", "disarm.json", "mbc.json", "oasis-examples.json")
 
@@ -52,6 +56,24 @@ def test_generated_objects_get_the_reference_verdicts(seed: int) -> None:
     assert lacking == [], "every type is seen both valid and refused"
     judged = OBJECTS_PER_SEED - routes[validation.HUB_RULES]
     assert routes[validation.REFERENCE] < judged * 0.02, f"stix2.parse decided too many: {routes}"
+
+
+def test_every_selector_path_gets_the_reference_verdict() -> None:
+    """Granular markings select by path (section 7.2.3.1); the reference walks its cleaned object in its own way
+    (no descent into embedded objects, a list item's index is its first equal's, defaults count), so each path
+    of each object is tried alone."""
+    with_paths = []
+    for kind, obj in generated_objects(SELECTOR_OBJECTS, SEEDS[0]):
+        if kind not in GRANULAR_TYPES or validation.check(obj) is not None:
+            continue
+        obj.pop("granular_markings", None)
+        for path in [*paths(obj), "revoked", "spec_version", "defanged", "id", "type", "x"]:
+            marked = {**obj, "granular_markings": [{"marking_ref": MARKING, "selectors": [path]}]}
+            with_paths.append((kind, marked))
+    disagreements, verdicts, routes = compare(with_paths)
+    assert disagreements == []
+    assert sum(n for (_kind, valid), n in verdicts.items() if valid) > len(with_paths) // 3
+    assert routes[validation.REFERENCE] < len(with_paths) * 0.02
 
 
 def corpus_objects(name: str) -> list[dict[str, Any]]:

@@ -150,6 +150,8 @@ def verdict(obj: object) -> Verdict:
         problem = exc.message()[:MAX_REASON]
     except Unsure as exc:
         unsure = str(exc) or "uncertain"
+    except Exception as exc:  # e.g. RecursionError on absurdly nested input: never a verdict of ours, the reference's
+        unsure = f"an unexpected {type(exc).__name__} in the compiled checks"
     if unsure:  # asked outside the handler: CPython reports some of the reference's errors differently inside one
         return Verdict(reference_error(obj), REFERENCE, unsure)
     return Verdict(problem, WITH_PATTERNS if notes else COMPILED)

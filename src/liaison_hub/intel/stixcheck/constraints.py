@@ -142,7 +142,7 @@ def _marking_definition(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: lis
         raise Refused("is required for a TLP marking", "definition")
     published = TLP_V1.get(definition["tlp"])
     if published is None:
-        return
+        raise Refused("a 'tlp' definition must be one of the TLP 1.0 markings (white, green, amber, red)", "definition")
     if c["created"] is DEFAULT_TIME:
         raise Unsure("a rule on a timestamp the reference sets to the current time")
     if c["id"] != published.id or c["created"] != micros_of(published.created):

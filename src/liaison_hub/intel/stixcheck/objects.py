@@ -81,11 +81,12 @@ def compiled(cls: type, *, allow_custom: bool = True, embedded_observable: bool 
     key = (cls, allow_custom, embedded_observable)
     found = _COMPILED.get(key)
     if found is None:
-        found = _COMPILED[key] = ObjectCheck(cls, allow_custom)
+        found = ObjectCheck(cls, allow_custom)
         try:
             _compile(found, cls, embedded_observable)
         except Unsure as exc:
             found.unsupported = str(exc)
+        found = _COMPILED.setdefault(key, found)  # published whole: another thread never sees a partial check
     return found
 
 

@@ -37,22 +37,25 @@ class Refused(Exception):
         self.path = list(path)
 
     def message(self) -> str:
-        where = "".join(step if step.startswith("[") else f".{step}" for step in self.path).lstrip(".")
-        return f"'{where}': {self.reason}" if where else self.reason
+        if not self.path:
+            return self.reason
+        where = self.path[0] + "".join(step if step.startswith("[") else f".{step}" for step in self.path[1:])
+        return f"'{where}': {self.reason}"
 
 
 class Unsure(Exception):
     """Only the reference's whole-object parse can decide (the reason says why, for the statistics)."""
 
 
-def by_reference(prop: p.Property) -> Check:
-    """The reference property's own ``clean()``: exact for any value, used for the uncommon forms."""
+def by_reference(prop: p.Property, message: str | None = None) -> Check:
+    """The reference property's own ``clean()``: exact for any value, used for the uncommon forms; its message,
+    or ours when we have a clearer one."""
 
     def check(value: Any) -> Any:
         try:
             return prop.clean(value, True)[0]
         except Exception as exc:  # the reference raises many types; each is a refusal
-            raise Refused(_reason(exc)) from None
+            raise Refused(message or _reason(exc)) from None
 
     return check
 
@@ -126,7 +129,7 @@ def boolean(value: Any) -> Any:
 def timestamp(prop: p.TimestampProperty) -> Check:
     """STIX timestamps (section 3.2) as microseconds: the store's strict form directly, any other through the
     reference; truncated as the reference truncates properties of exact millisecond or second precision."""
-    fallback = by_reference(prop)
+    fallback = by_reference(prop, "must be a timestamp in RFC 3339 form, such as 2024-05-01T10:00:00.000Z")
     exact = to_enum(prop.precision_constraint, PrecisionConstraint) is PrecisionConstraint.EXACT
     unit = {Precision.MILLISECOND: 1000, Precision.SECOND: 1_000_000}.get(to_enum(prop.precision, Precision), 1)
     unit = unit if exact else 1
@@ -212,7 +215,7 @@ def id_type(value: Any) -> str | None:
     found = _ID.fullmatch(value) if type(value) is str else None
     if found is None:
         return None
-    if len(_ID_TYPES) >= 65536:
+    if len(_ID_TYPES) >= 8192:
         _ID_TYPES.clear()
     kind = _ID_TYPES[value] = found.group(1)
     return kind
