@@ -4,12 +4,15 @@ is certain of the forms feeds carry."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
+from bench.feeds import Feeds, Recent
 from stix2patterns.validator import run_validator
 
 from liaison_hub.intel import patterns
 from liaison_hub.intel.pattern_grammar import Uncertain, verdict
-from tests.intel.fuzz_patterns import feed_pattern, generated_patterns
+from tests.intel.fuzz_patterns import EDITS, feed_pattern, generated_patterns
 
 PATTERNS = 6000
 SEED = 20260101
@@ -39,12 +42,27 @@ def test_certain_verdicts_are_the_reference_verdicts() -> None:
 
 
 def test_feed_patterns_never_need_the_reference() -> None:
-    import random
-
     rng = random.Random(SEED)
+    feeds = Feeds(rng, Recent(rng))
     for _ in range(500):
-        pattern = feed_pattern(rng)
-        assert verdict(pattern) == reference(pattern)
+        for pattern in (feed_pattern(rng), feeds.pattern()):
+            assert patterns.checked_pattern(pattern) == (None, False)
+            assert reference(pattern) is None
+
+
+def test_every_fast_layer_gives_the_reference_verdict() -> None:
+    """The regular expressions (``patterns``) and the recogniser, on generated, feed-shaped and mutated patterns."""
+    rng = random.Random(SEED + 1)
+    feeds = Feeds(rng, Recent(rng))
+    feed_forms = [feeds.pattern() for _ in range(PATTERNS // 3)]
+    mutated = [rng.choice(EDITS)(rng, text) for text in feed_forms]
+    fast = 0
+    for pattern in [*generated_patterns(PATTERNS // 2, SEED + 2), *feed_forms, *mutated]:
+        problem, asked = patterns.checked_pattern(pattern)
+        if not asked:
+            fast += 1
+            assert problem == reference(pattern), pattern
+    assert fast > PATTERNS // 2
 
 
 @pytest.mark.parametrize(

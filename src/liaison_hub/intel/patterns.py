@@ -40,6 +40,17 @@ _COMPARISON = f"(?:(?:{_PLAIN}) ?!?= ?{_STRING}|{_HASHED})"
 _OBSERVATION = rf"\[ ?{_COMPARISON}(?: (?:AND|OR) {_COMPARISON})* ?\]"
 _FAST = re.compile(rf"{_OBSERVATION}(?: (?:AND|OR|FOLLOWEDBY) {_OBSERVATION})*")
 
+# Feed forms beyond those: LIKE/MATCHES, ports, and one qualifier per observation or per parenthesised group
+# (a second of the same kind on one observation is an error, hence at most one).
+_PORT = r"network-traffic:(?:src|dst)_port ?(?:!?=|<=?|>=?) ?(?:0|[1-9][0-9]{0,4})"
+_TEXT = rf"(?:{_PLAIN}) (?:LIKE|MATCHES) {_STRING}"
+_ANY_COMPARISON = f"(?:{_COMPARISON}|{_PORT}|{_TEXT})"
+_QUALIFIER = r"(?: WITHIN (?:0|[1-9][0-9]*) SECONDS| REPEATS (?:0|[1-9][0-9]*) TIMES)?"
+_UNIT = rf"\[ ?{_ANY_COMPARISON}(?: (?:AND|OR) {_ANY_COMPARISON})* ?\]{_QUALIFIER}"
+_JOIN = " (?:AND|OR|FOLLOWEDBY) "
+_TERM = rf"(?:{_UNIT}|\( ?{_UNIT}(?:{_JOIN}{_UNIT})* ?\){_QUALIFIER})"
+_FEED = re.compile(rf"{_TERM}(?:{_JOIN}{_TERM})*")
+
 
 def fast_accepts(pattern: str) -> bool:
     """True when the pattern is of a common form the grammar certainly accepts."""
@@ -63,7 +74,7 @@ def pattern_error(pattern: str, version: str = "2.1") -> str | None:
 def checked_pattern(pattern: str, version: str = "2.1") -> tuple[str | None, bool]:
     """(why the pattern is invalid or None, whether stix2-patterns had to be asked)."""
     if version == "2.1":
-        if fast_accepts(pattern):
+        if fast_accepts(pattern) or _FEED.fullmatch(pattern):
             return None, False
         try:
             return verdict(pattern), False

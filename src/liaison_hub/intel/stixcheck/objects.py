@@ -54,6 +54,7 @@ class ObjectCheck:
         "defaults",
         "granular",
         "name",
+        "plain",
         "prepare",
         "required",
         "timestamps",
@@ -64,6 +65,8 @@ class ObjectCheck:
         self.name = cls.__name__
         self.allow_custom = allow_custom
         self.checks: dict[str, Check] = {}
+        self.plain: frozenset[str] = frozenset()
+        """Properties the reference takes as ``str(value)`` whatever they hold: checked inline by ``run``."""
         self.timestamps: frozenset[str] = frozenset()
         self.required: frozenset[str] = frozenset()
         self.defaults: dict[str, Any] = {}
@@ -97,6 +100,7 @@ def _compile(target: ObjectCheck, cls: type, embedded_observable: bool) -> None:
     target.prepare = constraints.prepare_for(cls, derives_id=embedded_observable)
     props: dict[str, p.Property] = cls._properties  # type: ignore[attr-defined]
     target.checks = {name: _property_check(prop, name, cls) for name, prop in props.items()}
+    target.plain = frozenset(name for name, check in target.checks.items() if check is v.any_value)
     target.timestamps = frozenset(name for name, prop in props.items() if type(prop) is p.TimestampProperty)
     target.required = frozenset(name for name, prop in props.items() if prop.required)
     target.defaults = {name: _default(prop) for name, prop in props.items() if hasattr(prop, "default")}
@@ -334,20 +338,26 @@ def run(target: ObjectCheck, obj: dict[str, Any], notes: list[str]) -> Cleaned:
     if target.prepare is not None:
         obj = target.prepare(obj)
     names_free = _custom_names_free(obj) if "extensions" in obj else False
-    checks, cleaned = target.checks, Cleaned()
+    checks, plain, cleaned = target.checks, target.plain, Cleaned()
     for key, value in obj.items():
-        check = checks.get(key)
-        if check is None:
-            if not (target.allow_custom and key.__class__ is str and key[:1] in LETTERS and key not in RESERVED):
-                _custom(target, key, names_free)
-        elif value is None or (value.__class__ is list and not value):
+        if key in plain:
+            if value.__class__ is str:
+                cleaned[key] = value
+            elif value is not None and (value.__class__ is not list or value):
+                cleaned[key] = str(value)
             continue
-        else:
+        check = checks.get(key)
+        if check is not None:
+            if value is None or (value.__class__ is list and not value):
+                continue
             try:
-                value = check(value)
+                cleaned[key] = check(value)
             except Refused as exc:
                 exc.path.insert(0, key)
                 raise
+            continue
+        if not (target.allow_custom and key.__class__ is str and key[:1] in LETTERS and key not in RESERVED):
+            _custom(target, key, names_free)
         if value is not None and (value.__class__ is not list or value):
             cleaned[key] = value
     if not target.required.issubset(cleaned):
