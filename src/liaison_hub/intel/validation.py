@@ -21,7 +21,7 @@ from stix2.registry import STIX2_OBJ_MAPS
 
 from liaison_hub.intel.patterns import pattern_error
 from liaison_hub.intel.stix import BadTimestamp, parse_micros
-from liaison_hub.intel.stixcheck.objects import class_for, compiled, run
+from liaison_hub.intel.stixcheck.objects import for_type, run
 from liaison_hub.intel.stixcheck.values import Refused, Unsure
 
 SCO_TYPES = frozenset(STIX2_OBJ_MAPS["2.1"]["observables"])
@@ -139,13 +139,13 @@ def verdict(obj: object) -> Verdict:
     if problem is not None:
         return Verdict(problem, HUB_RULES)
     assert isinstance(obj, dict)
-    cls = class_for(obj["type"])
-    if cls is None:  # with custom content allowed the reference returns an unknown type unchecked
+    target = for_type(obj["type"])
+    if target is None:  # with custom content allowed the reference returns an unknown type unchecked
         return Verdict(None, COMPILED)
     notes: list[str] = []
     unsure = ""
     try:
-        run(compiled(cls), obj, notes)
+        run(target, obj, notes)
     except Refused as exc:
         problem = exc.message()[:MAX_REASON]
     except Unsure as exc:
@@ -159,7 +159,7 @@ def verdict(obj: object) -> Verdict:
 
 def check(obj: object) -> str | None:
     """Why the object is refused, or None when it is a valid STIX 2.1 object the hub may store."""
-    return verdict(obj).problem
+    return verdict(obj)[0]
 
 
 __all__ = ["ROUTES", "Verdict", "check", "hub_rule_error", "pattern_error", "reference_error", "verdict"]

@@ -20,7 +20,6 @@ from liaison_hub.intel.patterns import checked_pattern, reference_errors
 from liaison_hub.intel.stix import micros_of
 from liaison_hub.intel.stixcheck.objects import (
     DEFAULT_TIME,
-    Cleaned,
     Constraint,
     ObjectCheck,
     Prepare,
@@ -31,10 +30,10 @@ from liaison_hub.intel.stixcheck.values import Refused, Unsure
 
 STIX_PATTERNS = "stix2-patterns"
 """The note left when a pattern needed the reference pattern validator."""
-Rule = Callable[[ObjectCheck, Cleaned, dict[str, Any], list[str]], None]
+Rule = Callable[[ObjectCheck, dict[str, Any], dict[str, Any], list[str]], None]
 
 
-def _order(cleaned: Cleaned, first: str, last: str, *, strict: bool) -> None:
+def _order(cleaned: dict[str, Any], first: str, last: str, *, strict: bool) -> None:
     early, late = cleaned.get(first), cleaned.get(last)
     if early is None or late is None:
         return
@@ -45,7 +44,7 @@ def _order(cleaned: Cleaned, first: str, last: str, *, strict: bool) -> None:
         raise Refused(f"must be {relation} '{first}'", last)
 
 
-def _at_least_one(cleaned: Cleaned, names: tuple[str, ...]) -> None:
+def _at_least_one(cleaned: dict[str, Any], names: tuple[str, ...]) -> None:
     for name in names:
         if name in cleaned:
             return
@@ -53,12 +52,12 @@ def _at_least_one(cleaned: Cleaned, names: tuple[str, ...]) -> None:
         raise Refused(f"at least one of {', '.join(sorted(names))} is required")
 
 
-def _exactly_one(cleaned: Cleaned, names: tuple[str, ...]) -> None:
+def _exactly_one(cleaned: dict[str, Any], names: tuple[str, ...]) -> None:
     if sum(name in cleaned for name in names) != 1:
         raise Refused(f"exactly one of {', '.join(names)} is required")
 
 
-def _depends(cleaned: Cleaned, on: str, dependent: str) -> None:
+def _depends(cleaned: dict[str, Any], on: str, dependent: str) -> None:
     """stix2's ``_check_properties_dependency``: ``dependent`` needs ``on`` present and neither null nor false."""
     if dependent not in cleaned:
         return
@@ -66,17 +65,17 @@ def _depends(cleaned: Cleaned, on: str, dependent: str) -> None:
         raise Refused(f"needs '{on}'", dependent)
 
 
-def _seen(_t: ObjectCheck, cleaned: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _seen(_t: ObjectCheck, cleaned: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     _order(cleaned, "first_seen", "last_seen", strict=False)
 
 
-def _malware(t: ObjectCheck, cleaned: Cleaned, o: dict[str, Any], n: list[str]) -> None:
+def _malware(t: ObjectCheck, cleaned: dict[str, Any], o: dict[str, Any], n: list[str]) -> None:
     _seen(t, cleaned, o, n)
     if cleaned["is_family"] and "name" not in cleaned:
         raise Refused("is required for a malware family", "name")
 
 
-def _indicator(_t: ObjectCheck, cleaned: Cleaned, obj: dict[str, Any], notes: list[str]) -> None:
+def _indicator(_t: ObjectCheck, cleaned: dict[str, Any], obj: dict[str, Any], notes: list[str]) -> None:
     """Section 4.7: valid_until after valid_from, and a pattern valid in its pattern language."""
     _order(cleaned, "valid_from", "valid_until", strict=True)
     if obj.get("pattern") and obj.get("pattern_type") == "stix" and not obj.get("pattern_version"):
@@ -95,16 +94,16 @@ def _indicator(_t: ObjectCheck, cleaned: Cleaned, obj: dict[str, Any], notes: li
         raise Refused(problem, "pattern")
 
 
-def _relationship(_t: ObjectCheck, cleaned: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _relationship(_t: ObjectCheck, cleaned: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     _order(cleaned, "start_time", "stop_time", strict=True)
 
 
-def _observed_data(_t: ObjectCheck, cleaned: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _observed_data(_t: ObjectCheck, cleaned: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     _order(cleaned, "first_observed", "last_observed", strict=False)
     _exactly_one(cleaned, ("objects", "object_refs"))
 
 
-def _location(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _location(_t: ObjectCheck, c: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     """Section 4.10: a region, a country, or both coordinates; precision needs both coordinates."""
     if c.get("precision") is not None:
         _depends(c, "longitude", "precision")
@@ -115,13 +114,13 @@ def _location(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[str]) ->
         raise Refused("a location needs 'region', 'country', or 'latitude' and 'longitude'")
 
 
-def _external_reference(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _external_reference(_t: ObjectCheck, c: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     _at_least_one(c, ("description", "external_id", "url"))
     if "hashes" in c and any(name not in common.ExternalReference._LEGAL_HASHES for name in c["hashes"]):
         raise Refused("hash algorithm names must be from hash-algorithm-ov", "hashes")
 
 
-def _granular_marking(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _granular_marking(_t: ObjectCheck, c: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     _at_least_one(c, ("lang", "marking_ref"))
     _exactly_one(c, ("lang", "marking_ref"))
 
@@ -131,7 +130,7 @@ TLP_V1 = {
 }
 
 
-def _marking_definition(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _marking_definition(_t: ObjectCheck, c: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     """Section 7.2.1: a definition or extensions; the TLP 1.0 definitions keep their published ids and dates."""
     definition, kind = c.get("definition"), c.get("definition_type")
     if not (kind and definition) and not c.get("extensions"):
@@ -149,25 +148,25 @@ def _marking_definition(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: lis
         raise Refused(f"TLP:{definition['tlp'].upper()} must be the published definition {published.id}", "id")
 
 
-def _artifact(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _artifact(_t: ObjectCheck, c: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     _exactly_one(c, ("payload_bin", "url"))
     _depends(c, "hashes", "url")
 
 
-def _email_message(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _email_message(_t: ObjectCheck, c: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     _depends(c, "is_multipart", "body_multipart")
     if c.get("is_multipart") is True and c.get("body"):
         raise Refused("may only be given when 'is_multipart' is false", "body")
 
 
-def _socket(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _socket(_t: ObjectCheck, c: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     prefixes = ("SO_", "ICMP_", "ICMP6_", "IP_", "IPV6_", "MCAST_", "TCP_", "IRLMP_")
     for key, value in (c.get("options") or {}).items():
         if key[: key.find("_") + 1] not in prefixes or not isinstance(value, int):
             raise Refused("keys must be socket option names (SO_, IP_, TCP_ ...) with integer values", "options")
 
 
-def _network_traffic(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _network_traffic(_t: ObjectCheck, c: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     """Section 6.12: an endpoint; traffic that has ended is not active; it ends after it starts."""
     _at_least_one(c, ("src_ref", "dst_ref"))
     if "end" in c and c.get("is_active") is not False:
@@ -176,7 +175,7 @@ def _network_traffic(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[s
 
 
 def _listed(*names: str) -> Rule:
-    def rule(_t: ObjectCheck, c: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+    def rule(_t: ObjectCheck, c: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
         _at_least_one(c, names)
 
     return rule
@@ -193,7 +192,7 @@ def _any_property(cls: type) -> Rule:
 def _process(cls: type) -> Rule:
     any_property = _any_property(cls)
 
-    def rule(t: ObjectCheck, c: Cleaned, o: dict[str, Any], n: list[str]) -> None:
+    def rule(t: ObjectCheck, c: dict[str, Any], o: dict[str, Any], n: list[str]) -> None:
         if "extensions" not in c:  # the windows-process-ext itself must have a property, as every extension
             any_property(t, c, o, n)
 
@@ -217,7 +216,7 @@ _X509 = (
 )
 
 
-def _nothing(_t: ObjectCheck, _c: Cleaned, _o: dict[str, Any], _n: list[str]) -> None:
+def _nothing(_t: ObjectCheck, _c: dict[str, Any], _o: dict[str, Any], _n: list[str]) -> None:
     return None
 
 

@@ -12,6 +12,7 @@ parse can judge.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -40,7 +41,7 @@ class Cleaned(dict[str, Any]):
     """An embedded object as the reference holds it: a mapping that selectors do not descend into."""
 
 
-Constraint = Callable[["ObjectCheck", Cleaned, dict[str, Any], list[str]], None]
+Constraint = Callable[["ObjectCheck", dict[str, Any], dict[str, Any], list[str]], None]
 Prepare = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -52,9 +53,9 @@ class ObjectCheck:
         "checks",
         "constraints",
         "defaults",
+        "fresh",
         "granular",
         "name",
-        "plain",
         "prepare",
         "required",
         "timestamps",
@@ -65,23 +66,29 @@ class ObjectCheck:
         self.name = cls.__name__
         self.allow_custom = allow_custom
         self.checks: dict[str, Check] = {}
-        self.plain: frozenset[str] = frozenset()
-        """Properties the reference takes as ``str(value)`` whatever they hold: checked inline by ``run``."""
         self.timestamps: frozenset[str] = frozenset()
         self.required: frozenset[str] = frozenset()
         self.defaults: dict[str, Any] = {}
+        self.fresh: Callable[[], dict[str, Any]] = Cleaned
+        """A new cleaned mapping holding the defaults: a Cleaned for an embedded object, a dict at the top."""
         self.constraints: tuple[Constraint, ...] = ()
         self.prepare: Prepare | None = None
         self.granular = "granular_markings" in cls._properties  # type: ignore[attr-defined]
         self.unsupported: str | None = None
 
 
-_COMPILED: dict[tuple[type, bool, bool], ObjectCheck] = {}
+_COMPILED: dict[tuple[type, bool, bool, bool], ObjectCheck] = {}
+HUB_CHECKED = ("type", "spec_version", "id")
+"""What the hub's own rules (``validation.hub_rule_error``) have already checked at least as strictly as the
+reference, for a top-level object of the class its type names."""
 
 
-def compiled(cls: type, *, allow_custom: bool = True, embedded_observable: bool = False) -> ObjectCheck:
-    """The check of a class, compiled on first use (an observable embedded in observed-data may omit its id)."""
-    key = (cls, allow_custom, embedded_observable)
+def compiled(
+    cls: type, *, allow_custom: bool = True, embedded_observable: bool = False, hub_checked: bool = False
+) -> ObjectCheck:
+    """The check of a class, compiled on first use (an observable embedded in observed-data may omit its id; a
+    top-level object the hub's rules have passed need not be checked again for HUB_CHECKED)."""
+    key = (cls, allow_custom, embedded_observable, hub_checked)
     found = _COMPILED.get(key)
     if found is None:
         found = ObjectCheck(cls, allow_custom)
@@ -89,6 +96,9 @@ def compiled(cls: type, *, allow_custom: bool = True, embedded_observable: bool 
             _compile(found, cls, embedded_observable)
         except Unsure as exc:
             found.unsupported = str(exc)
+        if hub_checked:
+            found.checks.update((name, v.any_value) for name in HUB_CHECKED if name in found.checks)
+            found.fresh = found.defaults.copy
         found = _COMPILED.setdefault(key, found)  # published whole: another thread never sees a partial check
     return found
 
@@ -100,10 +110,10 @@ def _compile(target: ObjectCheck, cls: type, embedded_observable: bool) -> None:
     target.prepare = constraints.prepare_for(cls, derives_id=embedded_observable)
     props: dict[str, p.Property] = cls._properties  # type: ignore[attr-defined]
     target.checks = {name: _property_check(prop, name, cls) for name, prop in props.items()}
-    target.plain = frozenset(name for name, check in target.checks.items() if check is v.any_value)
     target.timestamps = frozenset(name for name, prop in props.items() if type(prop) is p.TimestampProperty)
     target.required = frozenset(name for name, prop in props.items() if prop.required)
     target.defaults = {name: _default(prop) for name, prop in props.items() if hasattr(prop, "default")}
+    target.fresh = functools.partial(Cleaned, target.defaults)
 
 
 def _default(prop: p.Property) -> Any:
@@ -194,14 +204,18 @@ def list_check(prop: p.ListProperty) -> Check:
             return fallback(value)
         if plain:
             return value if all(type(x) is str for x in value) else [v.any_value(x) for x in value]
-        out = []
+        out = None  # a new list only when an item's cleaned form differs from the item (rare)
         for index, member in enumerate(value):
             try:
-                out.append(item(member))
+                cleaned = item(member)
             except Refused as exc:
                 exc.path.insert(0, f"[{index}]")
                 raise
-        return out
+            if out is not None:
+                out.append(cleaned)
+            elif cleaned is not member:
+                out = [*value[:index], cleaned]
+        return value if out is None else out
 
     return check
 
@@ -331,22 +345,22 @@ def _custom_names_free(obj: dict[str, Any]) -> bool:
     return free
 
 
-def run(target: ObjectCheck, obj: dict[str, Any], notes: list[str]) -> Cleaned:
+def run(target: ObjectCheck, obj: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     """Check one object (or embedded object) as the reference constructor would; the cleaned mapping back."""
     if target.unsupported is not None:
         raise Unsure(target.unsupported)
     if target.prepare is not None:
         obj = target.prepare(obj)
     names_free = _custom_names_free(obj) if "extensions" in obj else False
-    checks, plain, cleaned = target.checks, target.plain, Cleaned()
+    checks, cleaned = target.checks, target.fresh()  # values given replace defaults
     for key, value in obj.items():
-        if key in plain:
+        check = checks.get(key)
+        if check is v.any_value:  # most properties: inline
             if value.__class__ is str:
                 cleaned[key] = value
             elif value is not None and (value.__class__ is not list or value):
                 cleaned[key] = str(value)
             continue
-        check = checks.get(key)
         if check is not None:
             if value is None or (value.__class__ is list and not value):
                 continue
@@ -360,11 +374,8 @@ def run(target: ObjectCheck, obj: dict[str, Any], notes: list[str]) -> Cleaned:
             _custom(target, key, names_free)
         if value is not None and (value.__class__ is not list or value):
             cleaned[key] = value
-    if not target.required.issubset(cleaned):
+    if not target.required.issubset(cleaned):  # required properties have no defaults
         raise Refused("is required", min(target.required.difference(cleaned)))
-    for key, default in target.defaults.items():
-        if key not in cleaned:
-            cleaned[key] = default
     for constraint in target.constraints:
         constraint(target, cleaned, obj, notes)
     if "granular_markings" in cleaned:
@@ -383,7 +394,7 @@ def _custom(target: ObjectCheck, key: Any, names_free: bool) -> None:
         raise Refused("a custom property name must begin with a letter a-z", key)
 
 
-def granular(target: ObjectCheck, cleaned: Cleaned) -> None:
+def granular(target: ObjectCheck, cleaned: dict[str, Any]) -> None:
     """Granular markings (section 7.2.3): the reference checks their selectors on every class."""
     if not target.granular:
         raise Unsure("'granular_markings' on an object type that has no such property")
@@ -394,3 +405,18 @@ def class_for(type_name: str) -> type | None:
     """The reference's class for a STIX 2.1 type: an object, or a cyber observable."""
     found: type | None = _MAPS["objects"].get(type_name) or _MAPS["observables"].get(type_name)
     return found
+
+
+def for_type(type_name: str) -> ObjectCheck | None:
+    """The check of a top-level object of this type that has passed the hub's own rules, or None for a type the
+    reference does not know (which it accepts unchecked with custom content allowed)."""
+    cls = class_for(type_name)
+    if cls is None:
+        return None
+    found = _BY_TYPE.get(type_name)
+    if found is None or found[0] is not cls:  # a class registered since (stix2's custom decorators) wins
+        found = _BY_TYPE[type_name] = (cls, compiled(cls, hub_checked=True))
+    return found[1]
+
+
+_BY_TYPE: dict[str, tuple[type, ObjectCheck]] = {}

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from liaison_hub.intel.stixcheck.values import Refused, Unsure
 
 if TYPE_CHECKING:
-    from liaison_hub.intel.stixcheck.objects import Cleaned, ObjectCheck
+    from liaison_hub.intel.stixcheck.objects import ObjectCheck
 
 _INDEX = re.compile(r"\[(0|[1-9][0-9]*)\]")
 
 
-def check(target: ObjectCheck, cleaned: Cleaned) -> None:
+def check(target: ObjectCheck, cleaned: dict[str, Any]) -> None:
     """Every selector of every granular marking must match a non-empty value of the object."""
     for index, marking in enumerate(cleaned["granular_markings"]):
         for selector in marking["selectors"]:
@@ -29,7 +29,7 @@ def check(target: ObjectCheck, cleaned: Cleaned) -> None:
                 )
 
 
-def _matches(target: ObjectCheck, cleaned: Cleaned, selector: str) -> bool:
+def _matches(target: ObjectCheck, cleaned: dict[str, Any], selector: str) -> bool:
     node: Any = cleaned
     kind = "top"  # top: the object; dict/list: a container the reference descends into; leaf: anything else
     for part in selector.split("."):
