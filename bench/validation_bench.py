@@ -68,16 +68,29 @@ def rate(check: Check, objects: list[dict[str, Any]], runs: int) -> tuple[float,
     return len(objects) / cpu, len(objects) / wall
 
 
-def routes(objects: list[dict[str, Any]]) -> tuple[Counter[tuple[str, str]], dict[str, list[float]]]:
-    """(objects per (type, route), seconds per route): which path decided each object and what it cost."""
+def routes(
+    objects: list[dict[str, Any]],
+) -> tuple[Counter[tuple[str, str]], dict[str, list[float]], dict[str, list[float]]]:
+    """(objects per (type, route), seconds per route, seconds per type): which path decided each object and what
+    it cost."""
     counts: Counter[tuple[str, str]] = Counter()
-    costs: dict[str, list[float]] = defaultdict(list)
+    by_route: dict[str, list[float]] = defaultdict(list)
+    by_type: dict[str, list[float]] = defaultdict(list)
     for obj in objects:
         started = time.perf_counter()
         outcome = validation.verdict(obj)
-        costs[outcome.route].append(time.perf_counter() - started)
+        spent = time.perf_counter() - started
+        by_route[outcome.route].append(spent)
+        by_type[obj.get("type", "?")].append(spent)
         counts[obj.get("type", "?"), outcome.route] += 1
-    return counts, costs
+    return counts, by_route, by_type
+
+
+def _slowest(costs: dict[str, list[float]], top: int) -> str:
+    """The costliest entries of at least 20 objects by median, in µs (medians: the machine is shared)."""
+    medians = {name: sorted(spent)[len(spent) // 2] for name, spent in costs.items() if len(spent) >= 20}
+    ranked = sorted(medians.items(), key=lambda item: -item[1])[:top]
+    return "; ".join(f"{name}: {len(costs[name]):,} objects, {1e6 * median:.1f} µs" for name, median in ranked)
 
 
 def baseline_check(commit: str) -> Check:
@@ -108,7 +121,7 @@ def share_table(counts: Counter[tuple[str, str]]) -> list[str]:
 
 def report(name: str, objects: list[dict[str, Any]], runs: int, baseline: Check | None) -> list[str]:
     now, now_wall = rate(validation.check, objects, runs)
-    counts, costs = routes(objects)  # after the timed passes: what each path costs once warm
+    counts, by_route, by_type = routes(objects)  # after the timed passes: what each path costs once warm
     total = len(objects)
     fast = total - sum(n for (_k, route), n in counts.items() if route == validation.REFERENCE)
     line = f"**{name}**: {total:,} objects, {fast / total:.1%} without stix2.parse; {now:,.0f} objects/s"
@@ -116,11 +129,9 @@ def report(name: str, objects: list[dict[str, Any]], runs: int, baseline: Check 
     if baseline is not None:
         before, _wall = rate(baseline, objects, runs)
         line += f"; before: {before:,.0f} objects/s ({now / before:.0f}x)"
-    paths = [
-        f"{route}: {len(spent):,} objects, {1e6 * sum(spent) / len(spent):.1f} µs each"
-        for route, spent in sorted(costs.items(), key=lambda item: -sum(item[1]) / len(item[1]))
-    ]
-    return [line, "", "Paths, slowest first: " + "; ".join(paths) + ".", "", *share_table(counts), ""]
+    paths = f"Paths (median wall clock per object), slowest first: {_slowest(by_route, 4)}."
+    types_line = f"Slowest types: {_slowest(by_type, 3)}."
+    return [line, "", paths, types_line, "", *share_table(counts), ""]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -135,13 +135,22 @@ ROUTES = (HUB_RULES, COMPILED, WITH_PATTERNS, REFERENCE)
 def verdict(obj: object) -> Verdict:
     """The verdict on one object: the hub's rules, then the checks compiled from stix2's classes, and
     ``stix2.parse`` only for what those cannot judge."""
+    return Verdict(*_judge(obj))
+
+
+def check(obj: object) -> str | None:
+    """Why the object is refused, or None when it is a valid STIX 2.1 object the hub may store."""
+    return _judge(obj)[0]
+
+
+def _judge(obj: object) -> tuple[str | None, str, str]:
     problem = hub_rule_error(obj)
     if problem is not None:
-        return Verdict(problem, HUB_RULES)
+        return problem, HUB_RULES, ""
     assert isinstance(obj, dict)
     target = for_type(obj["type"])
     if target is None:  # with custom content allowed the reference returns an unknown type unchecked
-        return Verdict(None, COMPILED)
+        return None, COMPILED, ""
     notes: list[str] = []
     unsure = ""
     try:
@@ -153,13 +162,8 @@ def verdict(obj: object) -> Verdict:
     except Exception as exc:  # e.g. RecursionError on absurdly nested input: never a verdict of ours, the reference's
         unsure = f"an unexpected {type(exc).__name__} in the compiled checks"
     if unsure:  # asked outside the handler: CPython reports some of the reference's errors differently inside one
-        return Verdict(reference_error(obj), REFERENCE, unsure)
-    return Verdict(problem, WITH_PATTERNS if notes else COMPILED)
-
-
-def check(obj: object) -> str | None:
-    """Why the object is refused, or None when it is a valid STIX 2.1 object the hub may store."""
-    return verdict(obj)[0]
+        return reference_error(obj), REFERENCE, unsure
+    return problem, WITH_PATTERNS if notes else COMPILED, ""
 
 
 __all__ = ["ROUTES", "Verdict", "check", "hub_rule_error", "pattern_error", "reference_error", "verdict"]

@@ -144,7 +144,15 @@ def timestamp(prop: p.TimestampProperty) -> Check:
             micros = micros_of(fallback(value))
         return micros - micros % unit
 
-    return check
+    def any_precision(value: Any) -> Any:
+        if type(value) is str:
+            try:
+                return parse_micros(value)
+            except BadTimestamp:
+                pass
+        return micros_of(fallback(value))
+
+    return check if unit > 1 else any_precision
 
 
 def binary(value: Any) -> Any:
