@@ -13,8 +13,6 @@ parse can judge.
 from __future__ import annotations
 
 import functools
-import math
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +30,7 @@ RESERVED = frozenset({"self", "allow_custom", "interoperability", "custom_proper
 """Names the reference's constructor treats as arguments rather than properties: only it can judge them."""
 LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 """The first letter of a custom property name (stix2's PREFIX_21_REGEX, ``^[a-z]``)."""
-_MAPS = STIX2_OBJ_MAPS["2.1"]
+MAPS = STIX2_OBJ_MAPS["2.1"]
 DEFAULT_TIME = object()
 """A timestamp the reference fills with the current time (its value is never compared here)."""
 
@@ -172,7 +170,7 @@ def property_check(prop: p.Property) -> Check:
         p.EmbeddedObjectProperty: lambda q: embedded(compiled(q.type)),
         p.ExtensionsProperty: lambda _q: extensions,
         common.MarkingProperty: lambda _q: marking,
-        p.ObservableProperty: lambda _q: observed_objects,
+        p.ObservableProperty: lambda _q: _observed_objects(),
     }
     builder = builders.get(kind)
     if builder is None:
@@ -181,6 +179,12 @@ def property_check(prop: p.Property) -> Check:
         return builder(prop)
     except Unsure as exc:
         return _left_to_reference(str(exc))
+
+
+def _observed_objects() -> Check:
+    from liaison_hub.intel.stixcheck.observed import observed_objects  # it needs ``run`` from here
+
+    return observed_objects
 
 
 def _left_to_reference(reason: str) -> Check:
@@ -254,12 +258,12 @@ def extensions(value: Any) -> Any:
         raise Refused("must be an object")
     out: dict[str, Any] | None = None
     for key, body in value.items():
-        ext_cls = _MAPS["extensions"].get(key)
+        ext_cls = MAPS["extensions"].get(key)
         if ext_cls is not None:
             if type(body) is not dict:
                 raise Refused("must be an object", key)
             out = out if out is not None else dict(value)
-            out[key] = _at_key(embedded(compiled(ext_cls)), body, key)
+            out[key] = at_key(embedded(compiled(ext_cls)), body, key)
         elif key.startswith("extension-definition--") and not v._UUID.fullmatch(key, 22):
             try:
                 p._validate_id(key, "2.1", "extension-definition--")
@@ -275,51 +279,7 @@ def marking(value: Any) -> Any:
     return value
 
 
-def observed_objects(value: Any) -> Any:
-    """observed-data's deprecated ``objects`` (section 4.13): cyber observables by local key, each checked as its
-    class; an unregistered type is kept as it is, as the reference keeps it."""
-    if type(value) is not dict:
-        raise Unsure("'objects' that is not a JSON object")
-    if not value:
-        raise Refused("must not be empty")
-    for key, body in value.items():
-        if type(body) is not dict or "type" not in body:
-            raise Refused("must be an object with a 'type'", key)
-    out: dict[str, Any] = {}
-    for key, body in value.items():
-        if type(body["type"]) is not str:
-            raise Unsure("an observable type that is not a string")
-        cls = _MAPS["observables"].get(body["type"])
-        if cls is None:
-            out[key] = body
-            continue
-        out[key] = _at_key(embedded(compiled(cls, embedded_observable=True)), body, key)
-        if "id" not in body and not all(
-            _id_material(out[key][n]) for n in cls._id_contributing_properties if n in out[key]
-        ):
-            raise Unsure("an observable whose derived id only the reference can compute")
-    return out
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _id_material(value: Any) -> bool:
-    """Whether the reference can canonicalise a value to derive an id (RFC 8785 JSON; no null, no NaN)."""
-    if type(value) is str:
-        return _SURROGATE.search(value) is None
-    if type(value) in (int, bool):
-        return True
-    if type(value) is float:
-        return math.isfinite(value)
-    if isinstance(value, dict):
-        return all(_id_material(k) and _id_material(x) for k, x in value.items())
-    if type(value) is list:
-        return all(_id_material(x) for x in value)
-    return False
-
-
-def _at_key(check: Check, value: Any, key: str) -> Any:
+def at_key(check: Check, value: Any, key: str) -> Any:
     try:
         return check(value)
     except Refused as exc:
@@ -339,7 +299,7 @@ def _custom_names_free(obj: dict[str, Any]) -> bool:
         if type(body) is not dict:
             raise Refused("must be an object", "extensions", key)
         if body.get("extension_type") == "toplevel-property-extension":
-            if _MAPS["extensions"].get(key) is not None:
+            if MAPS["extensions"].get(key) is not None:
                 raise Unsure("a predefined extension declared as a top-level property extension")
             free = True
     return free
@@ -403,7 +363,7 @@ def granular(target: ObjectCheck, cleaned: dict[str, Any]) -> None:
 
 def class_for(type_name: str) -> type | None:
     """The reference's class for a STIX 2.1 type: an object, or a cyber observable."""
-    found: type | None = _MAPS["objects"].get(type_name) or _MAPS["observables"].get(type_name)
+    found: type | None = MAPS["objects"].get(type_name) or MAPS["observables"].get(type_name)
     return found
 
 
