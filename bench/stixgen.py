@@ -1,5 +1,6 @@
 """Deterministic STIX 2.1 test data: indicators (IPv4, domain, file-hash patterns), identities, malware and
-relationships, each marked so that the benchmark's reader principal may see about a tenth of them.
+relationships, each marked so that the benchmark's reader principal may see about a tenth of them (the
+"synthetic" data mode; ``bench.realistic`` makes the "realistic" one with the same markings).
 
 The stream is seeded, so every run (and every server in one run) gets byte-identical objects. It is written once
 to a JSON-lines file; a sidecar ``.meta.json`` holds counts, sample ids and the expected reader-visible count.
@@ -7,17 +8,24 @@ to a JSON-lines file; a sidecar ``.meta.json`` holds counts, sample ids and the 
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from bench.markings import MarkingClass, WireMarkings
+
+if TYPE_CHECKING:
+    from bench.realistic import RealisticGenerator
 
 TYPE_WEIGHTS = {"indicator": 60, "relationship": 25, "malware": 8, "identity": 7}
 SAMPLE_IDS = 400
@@ -152,22 +160,30 @@ class Generator:
             yield self.make(stix_type, index)
 
 
-def generate(path: Path, count: int, seed: int, wire: WireMarkings) -> DatasetInfo:
+DATA_MODES = ("synthetic", "realistic")
+"""synthetic: the four types above (the first benchmarks' data); realistic: ``bench.realistic``."""
+
+
+def generate(path: Path, count: int, seed: int, wire: WireMarkings, data: str = "synthetic") -> DatasetInfo:
     """Write ``count`` objects as JSON lines to ``path``; reuse the file when its sidecar says it matches."""
     meta_path = path.with_suffix(".meta.json")
+    profile = wire.profile if data == "synthetic" else f"{data}+{wire.profile}"
     if path.exists() and meta_path.exists():
         info = DatasetInfo.load(meta_path)
-        if (info.objects, info.seed, info.profile) == (count, seed, wire.profile) and path.stat().st_size == info.bytes:
+        if (info.objects, info.seed, info.profile) == (count, seed, profile) and path.stat().st_size == info.bytes:
             return info
+    if data == "realistic" and os.environ.get("PYTHONHASHSEED") != "0" and type(wire) is WireMarkings:
+        _generate_with_fixed_hashing(path, count, seed)
+        return DatasetInfo.load(meta_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    info = DatasetInfo(path=str(path), objects=count, seed=seed, profile=wire.profile)
+    info = DatasetInfo(path=str(path), objects=count, seed=seed, profile=profile)
     by_type: Counter[str] = Counter()
     by_marking: Counter[str] = Counter()
     sampler = random.Random(seed + 1)
     visible_sampler = random.Random(seed + 2)
     seen_visible = 0
     with path.open("wb") as out:
-        for index, (obj, marking) in enumerate(Generator(seed, wire).stream(count)):
+        for index, (obj, marking) in enumerate(_generator(data, seed, wire).stream(count)):
             line = orjson.dumps(obj)
             out.write(line + b"\n")
             info.bytes += len(line) + 1
@@ -182,6 +198,25 @@ def generate(path: Path, count: int, seed: int, wire: WireMarkings) -> DatasetIn
     info.by_type, info.by_marking, info.reader_visible = dict(by_type), dict(by_marking), seen_visible
     info.save(meta_path)
     return info
+
+
+def _generate_with_fixed_hashing(path: Path, count: int, seed: int) -> None:
+    """stix2-generator's choices follow the order of Python's string sets: a fixed hash seed keeps the file
+    byte-identical from run to run (``bench.realistic``)."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": os.pathsep.join([str(root), *sys.path])}
+    argv = [sys.executable, "-m", "bench.realistic", str(path), str(count), str(seed)]
+    subprocess.run(argv, cwd=root, env=env, check=True)
+
+
+def _generator(data: str, seed: int, wire: WireMarkings) -> Generator | RealisticGenerator:
+    if data == "realistic":
+        from bench.realistic import RealisticGenerator  # stix2-generator loads in seconds: only when asked
+
+        return RealisticGenerator(seed, wire)
+    if data != "synthetic":
+        raise ValueError(f"unknown data mode {data!r}: one of {', '.join(DATA_MODES)}")
+    return Generator(seed, wire)
 
 
 def _reservoir(sample: list[str], item: str, index: int, rng: random.Random) -> None:

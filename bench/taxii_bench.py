@@ -4,6 +4,7 @@ same generated STIX data, in one run. See docs/benchmarks.md for what is measure
     /tmp/venv/bin/python bench/taxii_bench.py            # 100,000 objects, all systems
     /tmp/venv/bin/python bench/taxii_bench.py --quick    # 5,000 objects, for development
     /tmp/venv/bin/python bench/taxii_bench.py --million  # also the hub alone (and the import) at 1,000,000
+    /tmp/venv/bin/python bench/taxii_bench.py --data realistic   # stix2-generator and feed-shaped data
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from bench import hub_server, peer_opentaxii, pg, procs, raw_sqlite
 from bench import taxii_client as tc
 from bench.markings import WireMarkings
 from bench.report import PEER, RAW, markdown
-from bench.stixgen import DatasetInfo, generate, read_lines
+from bench.stixgen import DATA_MODES, DatasetInfo, generate, read_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
@@ -59,6 +60,7 @@ class Plan:
     peer_latency_budget: float
     import_objects: int
     read_runs: int
+    data: str = "synthetic"
 
 
 def label(n: int) -> str:
@@ -302,8 +304,14 @@ def _guarded(name: str, size: dict[str, Any], action: Any) -> None:
     print(f"[{datetime.now(UTC):%H:%M:%S}] {name} done in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def dataset(objects: int, plan: Plan) -> DatasetInfo:
+    """The run's data file (generated once, then reused): the synthetic data or the realistic data."""
+    stem = f"stix-{objects}-{plan.seed}" if plan.data == "synthetic" else f"stix-{plan.data}-{objects}-{plan.seed}"
+    return generate(WORK / f"{stem}.jsonl", objects, plan.seed, WireMarkings(), data=plan.data)
+
+
 def run_size(objects: int, plan: Plan, compare: bool) -> dict[str, Any]:
-    info = generate(WORK / f"stix-{objects}-{plan.seed}.jsonl", objects, plan.seed, WireMarkings())
+    info = dataset(objects, plan)
     size: dict[str, Any] = {}
     _guarded(RAW, size, lambda: measure_raw(info))
     _guarded("hub SQLite", size, lambda: run_hub("hub SQLite", info, plan, None))
@@ -330,7 +338,7 @@ def run_import(plan: Plan) -> dict[str, Any]:
     data_dir = WORK / f"hub-import-{n}"
     if not hub_server.has_command(["intel", "import"], env=hub_server.hub_env(data_dir, None)):
         return {**base, "note": "not measured: this checkout has no `liaison intel import` command yet"}
-    info = generate(WORK / f"stix-{n}-{plan.seed}.jsonl", n, plan.seed, WireMarkings())
+    info = dataset(n, plan)
     _clean_dir(data_dir)
     log = data_dir.with_suffix(".log")
     env, _ = hub_server.prepare(data_dir, None, log)
@@ -350,6 +358,7 @@ def parse(argv: list[str] | None) -> tuple[Plan, str]:
     p.add_argument("--million", action="store_true", help="also the hub alone and the import at 1,000,000")
     p.add_argument("--sizes", default="", help="extra hub-only sizes, comma-separated (e.g. 1000000)")
     p.add_argument("--seed", type=int, default=20260101)
+    p.add_argument("--data", choices=DATA_MODES, default="synthetic", help="synthetic (four types) or realistic")
     p.add_argument("--envelope", type=int, default=1000, help="objects per POSTed envelope")
     p.add_argument("--page", type=int, default=1000, help="limit of the full paged read")
     p.add_argument("--read-runs", type=int, default=3, help="full paged reads per server (the best counts)")
@@ -380,6 +389,7 @@ def parse(argv: list[str] | None) -> tuple[Plan, str]:
         peer_latency_budget=a.peer_latency_budget,
         import_objects=a.import_objects or max([compare, *extra]),
         read_runs=max(1, a.read_runs),
+        data=a.data,
     )
     return plan, str(a.output)
 

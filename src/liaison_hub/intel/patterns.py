@@ -1,8 +1,9 @@
-"""STIX patterns (STIX 2.1 section 9): a fast recogniser for the common forms, stix2-patterns for the rest.
+"""STIX patterns (STIX 2.1 section 9): a regular expression for the commonest forms, a recogniser of the whole
+grammar (``intel.pattern_grammar``) for the rest, stix2-patterns where neither is certain.
 
-The fast path only ever *accepts*; anything it does not recognise, or any doubt, goes to the reference validator,
-so the verdict is always the reference's. ``tests/intel/test_validation_differential.py`` checks this on a large
-generated corpus.
+Neither fast path guesses: on any doubt the reference validator decides, so the verdict is always the reference's.
+``tests/intel/test_validation_differential.py`` and ``tests/intel/test_pattern_grammar.py`` check this on large
+generated corpora.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 from functools import lru_cache
 
 from stix2patterns.validator import run_validator
+
+from liaison_hub.intel.pattern_grammar import Uncertain, verdict
 
 # Object paths whose comparisons need no check beyond the grammar (stix2-patterns checks only hash values).
 _PLAIN_PATHS = (
@@ -37,6 +40,17 @@ _COMPARISON = f"(?:(?:{_PLAIN}) ?!?= ?{_STRING}|{_HASHED})"
 _OBSERVATION = rf"\[ ?{_COMPARISON}(?: (?:AND|OR) {_COMPARISON})* ?\]"
 _FAST = re.compile(rf"{_OBSERVATION}(?: (?:AND|OR|FOLLOWEDBY) {_OBSERVATION})*")
 
+# Feed forms beyond those: LIKE/MATCHES, ports, and one qualifier per observation or per parenthesised group
+# (a second of the same kind on one observation is an error, hence at most one).
+_PORT = r"network-traffic:(?:src|dst)_port ?(?:!?=|<=?|>=?) ?(?:0|[1-9][0-9]{0,4})"
+_TEXT = rf"(?:{_PLAIN}) (?:LIKE|MATCHES) {_STRING}"
+_ANY_COMPARISON = f"(?:{_COMPARISON}|{_PORT}|{_TEXT})"
+_QUALIFIER = r"(?: WITHIN (?:0|[1-9][0-9]*) SECONDS| REPEATS (?:0|[1-9][0-9]*) TIMES)?"
+_UNIT = rf"\[ ?{_ANY_COMPARISON}(?: (?:AND|OR) {_ANY_COMPARISON})* ?\]{_QUALIFIER}"
+_JOIN = " (?:AND|OR|FOLLOWEDBY) "
+_TERM = rf"(?:{_UNIT}|\( ?{_UNIT}(?:{_JOIN}{_UNIT})* ?\){_QUALIFIER})"
+_FEED = re.compile(rf"{_TERM}(?:{_JOIN}{_TERM})*")
+
 
 def fast_accepts(pattern: str) -> bool:
     """True when the pattern is of a common form the grammar certainly accepts."""
@@ -54,7 +68,17 @@ def reference_errors(pattern: str, version: str = "2.1") -> tuple[str, ...]:
 
 def pattern_error(pattern: str, version: str = "2.1") -> str | None:
     """Why a STIX pattern is invalid, or None when it is valid."""
-    if version == "2.1" and fast_accepts(pattern):
-        return None
+    return checked_pattern(pattern, version)[0]
+
+
+def checked_pattern(pattern: str, version: str = "2.1") -> tuple[str | None, bool]:
+    """(why the pattern is invalid or None, whether stix2-patterns had to be asked)."""
+    if version == "2.1":
+        if fast_accepts(pattern) or _FEED.fullmatch(pattern):
+            return None, False
+        try:
+            return verdict(pattern), False
+        except Uncertain:
+            pass
     errors = reference_errors(pattern, version)
-    return errors[0] if errors else None
+    return (errors[0] if errors else None), True
