@@ -9,8 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
 from liaison_hub.api.deps import Admin, DbSession
-from liaison_hub.audit import repository as repo
-from liaison_hub.audit.service import verify
+from liaison_hub.audit.service import entries, verify
 from liaison_hub.db.types import MAX_INTEGER
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -46,7 +45,7 @@ def list_entries(
 ) -> list[AuditEntryRead]:
     """Newest entries first; page with ``before`` = the last seq seen. Entries about marked records appear only
     when the caller may read those records (so sequence numbers have gaps)."""
-    rows = repo.latest(session, actor.principal, before=before, limit=limit)
+    rows = entries(session, actor, before=before, limit=limit)
     return [AuditEntryRead.model_validate(e) for e in rows]
 
 

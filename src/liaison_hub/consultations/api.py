@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, Query, Response, status
+from sqlalchemy.orm import Session
 
 from liaison_hub.api.deps import DbSession, Reader, State, Writer
-from liaison_hub.consultations import feeds, meetings, repository, service, views
+from liaison_hub.consultations import feeds, meetings, service, views
 from liaison_hub.consultations.schemas import (
     ActionCreate,
     ActionRead,
@@ -31,20 +32,22 @@ from liaison_hub.consultations.schemas import (
     SeriesCreate,
     SeriesRead,
 )
-from liaison_hub.db.types import utcnow
+from liaison_hub.directory import service as directory
+from liaison_hub.policy.principal import Principal
 
 router = APIRouter(prefix="/consultations", tags=["consultations"])
 CALENDAR = "text/calendar; charset=utf-8"
 
 
-def _today() -> date:
-    return utcnow().date()
+def _today(session: Session, principal: Principal) -> date:
+    """Today where the caller is: overdue is counted in the user's own time zone."""
+    return directory.local_today(session, principal)
 
 
 @router.get("/series", response_model=list[SeriesRead])
 def list_series(session: DbSession, principal: Reader) -> list[SeriesRead]:
     """Series the caller may read."""
-    return views.series_reads(session, repository.list_series(session, principal))
+    return views.series_reads(session, service.list_series(session, principal))
 
 
 @router.post("/series", response_model=SeriesRead, status_code=status.HTTP_201_CREATED)
@@ -91,7 +94,7 @@ def upcoming(
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingDetail)
 def meeting(meeting_id: int, session: DbSession, principal: Reader) -> MeetingDetail:
-    return views.meeting_detail(session, principal, meeting_id, _today())
+    return views.meeting_detail(session, principal, meeting_id, _today(session, principal))
 
 
 @router.patch("/meetings/{meeting_id}", response_model=MeetingRead)
@@ -105,7 +108,7 @@ def update_meeting(
 
 @router.get("/meetings/{meeting_id}/summary", response_model=MeetingSummary)
 def summary(meeting_id: int, session: DbSession, principal: Reader) -> MeetingSummary:
-    return views.meeting_summary(session, principal, meeting_id, _today())
+    return views.meeting_summary(session, principal, meeting_id, _today(session, principal))
 
 
 @router.post("/meetings/{meeting_id}/agenda", response_model=AgendaItemRead, status_code=status.HTTP_201_CREATED)
@@ -113,14 +116,14 @@ def add_agenda_item(
     meeting_id: int, data: AgendaItemCreate, session: DbSession, actor: Writer, state: State
 ) -> AgendaItemRead:
     item = meetings.add_agenda_item(session, actor, meeting_id=meeting_id, data=data, accreditation=state.accreditation)
-    detail = views.meeting_detail(session, actor.principal, meeting_id, _today())
+    detail = views.meeting_detail(session, actor.principal, meeting_id, _today(session, actor.principal))
     return next(a for a in detail.agenda if a.id == item.id)
 
 
 @router.put("/meetings/{meeting_id}/attendance", response_model=MeetingDetail)
 def set_attendance(meeting_id: int, data: list[AttendanceIn], session: DbSession, actor: Writer) -> MeetingDetail:
     meetings.set_attendance(session, actor, meeting_id=meeting_id, data=data)
-    return views.meeting_detail(session, actor.principal, meeting_id, _today())
+    return views.meeting_detail(session, actor.principal, meeting_id, _today(session, actor.principal))
 
 
 @router.put("/meetings/{meeting_id}/minutes", response_model=MinutesRead)
@@ -143,28 +146,25 @@ def add_decision(
 @router.post("/meetings/{meeting_id}/actions", response_model=ActionRead, status_code=status.HTTP_201_CREATED)
 def add_action(meeting_id: int, data: ActionCreate, session: DbSession, actor: Writer, state: State) -> ActionRead:
     row = meetings.add_action(session, actor, meeting_id=meeting_id, data=data, accreditation=state.accreditation)
-    return views.action_reads(session, actor.principal, [row], _today())[0]
+    return views.action_reads(session, actor.principal, [row], _today(session, actor.principal))[0]
 
 
 @router.get("/actions/mine", response_model=list[ActionRead])
 def my_actions(session: DbSession, principal: Reader, include_closed: bool = False) -> list[ActionRead]:
     """Actions assigned to me or owned by my organisation, overdue first."""
-    rows = repository.my_actions(session, principal, _today(), include_closed=include_closed)
-    return views.action_reads(session, principal, rows, _today())
+    rows = service.my_actions(session, principal, _today(session, principal), include_closed=include_closed)
+    return views.action_reads(session, principal, rows, _today(session, principal))
 
 
 @router.patch("/actions/{action_id}", response_model=ActionRead)
 def update_action(action_id: int, data: ActionUpdate, session: DbSession, actor: Writer) -> ActionRead:
     row = meetings.update_action(session, actor, action_id=action_id, data=data)
-    return views.action_reads(session, actor.principal, [row], _today())[0]
+    return views.action_reads(session, actor.principal, [row], _today(session, actor.principal))[0]
 
 
 @router.get("/feeds", response_model=list[FeedRead])
 def list_feeds(session: DbSession, principal: Reader) -> list[FeedRead]:
-    return [
-        FeedRead.model_validate(f, from_attributes=True)
-        for f in repository.feeds_of_user(session, principal.user_id or -1)
-    ]
+    return [FeedRead.model_validate(f, from_attributes=True) for f in feeds.feeds_of(session, principal)]
 
 
 @router.post("/feeds", response_model=FeedCreated, status_code=status.HTTP_201_CREATED)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Form, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 
 from liaison_hub.api.deps import SESSION_KEY, DbSession, State
 from liaison_hub.directory import service as directory
 from liaison_hub.directory.auth import authenticate_password
 from liaison_hub.errors import Unauthenticated
 from liaison_hub.policy.levels import parse_classification
-from liaison_hub.web.deps import SignedIn
+from liaison_hub.web.deps import SignedIn, signed_in
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.rendering import flash, level_name, redirect, render
+from liaison_hub.web.rendering import STATIC_DIR, flash, level_name, redirect, render
 from liaison_hub.web.security import Csrf, end_session, safe_next, start_session
 
 router = page_router()
@@ -49,6 +49,23 @@ def login(
     start_session(request, session, state, account)
     flash(request, f"Signed in as {account.display_name}.", "success")
     return redirect(safe_next(next))
+
+
+@router.get("/logout")
+def logout_page(request: Request, session: DbSession, state: State) -> Response:
+    """A sign-out link followed (or typed): ask to confirm with a button, since a GET must not sign anyone out (any
+    page on any site could link here); a visitor who is not signed in goes to the sign-in page."""
+    try:
+        signed_in(request, session, state)
+    except Unauthenticated:
+        flash(request, "You are not signed in.", "info")
+        return redirect("/login")
+    return render(request, "logout.html")
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
 @router.post("/logout")

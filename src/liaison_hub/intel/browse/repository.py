@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from liaison_hub.intel.repository import filtered
 from liaison_hub.intel.schemas import ObjectFilters, Position
-from liaison_hub.models import Audience
+from liaison_hub.models import Audience, Organisation
 from liaison_hub.models.intel import StixObject
 from liaison_hub.models.intel_correlation import IntelObservable
 from liaison_hub.policy import readable
@@ -77,3 +77,41 @@ def types_in(session: Session, principal: Principal, *, collection_id: int) -> l
     o = StixObject
     stmt: AnySelect = select(o.type).where(o.collection_id == collection_id)
     return sorted(session.scalars(readable(stmt, principal, o).distinct()))
+
+
+def object_counts(
+    session: Session, principal: Principal, *, owner_organisation_id: int | None = None
+) -> dict[int, int]:
+    """Per collection, how many objects the principal may read (distinct STIX ids with a readable version),
+    optionally only those an organisation shared."""
+    o = StixObject
+    stmt: AnySelect = select(o.collection_id, func.count(func.distinct(o.stix_id))).group_by(o.collection_id)
+    if owner_organisation_id is not None:
+        owned = select(Audience.id).where(Audience.owner_organisation_id == owner_organisation_id)
+        stmt = stmt.where(o.audience_id.in_(owned))
+    return {int(c): int(n) for c, n in session.execute(readable(stmt, principal, o))}
+
+
+def added_since_by_owner(session: Session, principal: Principal, *, since: int) -> list[tuple[str | None, str, int]]:
+    """Readable versions added since ``since`` (microseconds), counted by the owner organisation's nation and TLP."""
+    o = StixObject
+    stmt: AnySelect = (
+        select(Organisation.nation_code, Audience.tlp, func.count())
+        .select_from(o)
+        .join(Audience, Audience.id == o.audience_id)
+        .join(Organisation, Organisation.id == Audience.owner_organisation_id, isouter=True)
+        .where(o.date_added >= since)
+        .group_by(Organisation.nation_code, Audience.tlp)
+    )
+    return [(nation, str(tlp), int(n)) for nation, tlp, n in session.execute(readable(stmt, principal, o))]
+
+
+def added_per_day(session: Session, principal: Principal, *, since: int) -> dict[int, int]:
+    """Readable versions added since ``since``, per day (days since the epoch, UTC)."""
+    o = StixObject
+    day = o.date_added // DAY_MICROS
+    stmt: AnySelect = select(day, func.count()).where(o.date_added >= since).group_by(day)
+    return {int(d): int(n) for d, n in session.execute(readable(stmt, principal, o))}
+
+
+DAY_MICROS = 86_400_000_000
