@@ -62,4 +62,5 @@ def describe_rule(rule: str) -> str:
         text += f", until {until[:4]}-{until[4:6]}-{until[6:8]}"
     known = {"FREQ", "INTERVAL", "BYMONTH", "BYSETPOS", "BYDAY", "BYMONTHDAY", "COUNT", "UNTIL", "WKST"}
     extra = [f"{k}={v}" for k, v in parts.items() if k not in known]
-    return text + (f" ({'; '.join(extra)})" if extra else "")
+    text += f" ({'; '.join(extra)})" if extra else ""
+    return text[:1].upper() + text[1:]
