@@ -55,6 +55,12 @@ def _may_write(principal: Principal, write_roles: Iterable[str]) -> bool:
     return may_write(principal, write_roles)
 
 
+def upload_marking(session: Session, spec: DefaultMarking, actor: Actor, accreditation: Level) -> Facets:
+    """The marking a writer chose for one upload (objects without a marking, and facets theirs leave open); checked
+    like a collection's default, and again (clearance, accreditation) for every marking the upload stores."""
+    return Facets.from_json(_default_facets(session, spec, actor, accreditation))
+
+
 def _default_facets(session: Session, spec: DefaultMarking, actor: Actor, accreditation: Level) -> dict[str, object]:
     """Check a collection's default marking against the directory and the accreditation; store it as facets."""
     marking = resolve_marking(

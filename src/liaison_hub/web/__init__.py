@@ -48,7 +48,19 @@ __all__ = ["NAV_ITEMS", "NavItem", "flash", "install", "is_htmx", "page_router",
 
 def _page_routers() -> list[APIRouter]:
     """Every module's page router; a module adds its pages with one import and one entry here."""
-    from liaison_hub.web import account, audit, consultations, directory, feeds, intel, meetings, pages, tokens, users
+    from liaison_hub.web import (
+        account,
+        audit,
+        consultations,
+        directory,
+        feeds,
+        intel,
+        intel_files,
+        meetings,
+        pages,
+        tokens,
+        users,
+    )
 
     return [
         pages.router,
@@ -60,6 +72,7 @@ def _page_routers() -> list[APIRouter]:
         consultations.router,
         meetings.router,
         feeds.router,
+        intel_files.router,
         intel.router,
     ]
 

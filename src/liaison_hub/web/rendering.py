@@ -113,6 +113,16 @@ def local_time(value: datetime | None, zone: str = "UTC") -> str:
     return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def stix_time(value: str | None, zone: str = "UTC") -> str:
+    """A STIX timestamp ("2027-04-14T05:00:00.000Z") in the viewer's own time zone; as written if unreadable."""
+    if not value:
+        return ""
+    try:
+        return local_time(datetime.fromisoformat(value), zone)
+    except ValueError:
+        return value
+
+
 def level_name(rank: int) -> str:
     return classification_levels()[rank].name
 
@@ -126,6 +136,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["local_time"] = local_time
+    env.filters["stix_time"] = stix_time
     env.globals["level_name"] = level_name
     return env
 

@@ -47,9 +47,11 @@ def page_objects(
     text: str | None = None,
     value_keys: Sequence[str] = (),
     before: Position | None = None,
+    after: Position | None = None,
     limit: int = 50,
 ) -> list[ListedRow]:
-    """Up to ``limit + 1`` readable latest versions, newest first, matching every filter given.
+    """Up to ``limit + 1`` readable latest versions, newest first (``after``: the oldest ones newer than it, oldest
+    first), matching every filter given.
 
     With ``text`` and ``value_keys`` both given, an object matches either (a search box takes both forms)."""
     o = StixObject
@@ -68,6 +70,9 @@ def page_objects(
         stmt = stmt.where(conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1])
     if before is not None:
         stmt = stmt.where(o.date_added < before.key)
+    if after is not None:
+        stmt = stmt.where(o.date_added > after.key).order_by(o.date_added, o.id).limit(limit + 1)
+        return [ListedRow(*r) for r in session.execute(stmt)]
     stmt = stmt.order_by(o.date_added.desc(), o.id.desc()).limit(limit + 1)
     return [ListedRow(*r) for r in session.execute(stmt)]
 

@@ -38,6 +38,10 @@ class ThisWeek:
     by_nation: dict[str | None, dict[str, int]]
     tlps: list[str]
 
+    def rows(self) -> list[tuple[str | None, dict[str, int]]]:
+        """Nations by code, the alliance's own bodies (None) last."""
+        return sorted(self.by_nation.items(), key=lambda item: (item[0] is None, item[0] or ""))
+
     @property
     def total(self) -> int:
         return sum(sum(row.values()) for row in self.by_nation.values())
