@@ -50,8 +50,18 @@ def list_series(session: DbSession, principal: Reader) -> list[SeriesRead]:
     return views.series_reads(session, service.list_series(session, principal))
 
 
-@router.post("/series", response_model=SeriesRead, status_code=status.HTTP_201_CREATED)
+REFUSED = {
+    403: {"description": "The caller may not write, or not at this marking"},
+    422: {
+        "description": "A field is not valid, or names what the directory does not hold; each problem names its field"
+    },
+}
+
+
+@router.post("/series", response_model=SeriesRead, status_code=status.HTTP_201_CREATED, responses=REFUSED)
 def create_series(data: SeriesCreate, session: DbSession, actor: Writer, state: State) -> SeriesRead:
+    """A new series. Participants are organisations of the directory whose nations the marking reaches; the rule
+    must have an occurrence from ``first_date`` on. Hours are local times of day without an offset."""
     row = service.create_series(session, actor, data=data, accreditation=state.accreditation)
     return views.series_reads(session, [row])[0]
 
@@ -143,8 +153,15 @@ def add_decision(
     return views.decision_reads(session, actor.principal, [row])[0]
 
 
-@router.post("/meetings/{meeting_id}/actions", response_model=ActionRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/meetings/{meeting_id}/actions",
+    response_model=ActionRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=REFUSED | {404: {"description": "No meeting the caller may read"}},
+)
 def add_action(meeting_id: int, data: ActionCreate, session: DbSession, actor: Writer, state: State) -> ActionRead:
+    """An action item, due on or after the meeting, owned by an organisation (and assigned to a user) that the
+    action's marking reaches; ``decision_number`` as the caller sees the series' decisions numbered."""
     row = meetings.add_action(session, actor, meeting_id=meeting_id, data=data, accreditation=state.accreditation)
     return views.action_reads(session, actor.principal, [row], _today(session, actor.principal))[0]
 
