@@ -187,3 +187,18 @@ def test_smoke_walk_on_every_database(page: Page) -> None:
     expect(page.locator("h1")).to_contain_text("LO-TYO")
     page.goto("/audit")
     expect(page.locator("#chain-status")).to_contain_text("intact")
+
+
+@SQLITE
+def test_navigation_fits_one_line_and_nothing_is_wider_than_a_phone(page: Page) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, "admin")
+    tops = page.locator(".site-nav li").evaluate_all("items => items.map(i => i.getBoundingClientRect().top)")
+    assert len(set(tops)) == 1, tops
+    masthead = page.locator(".masthead").bounding_box()
+    assert masthead is not None
+    assert masthead["height"] < 70
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path in ("/", "/intel", "/consultations", "/consultations/actions", "/directory/users", "/audit", "/me"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path

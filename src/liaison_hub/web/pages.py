@@ -117,7 +117,7 @@ def bar_chart(weeks: list[intel_stats.WeekCount], *, width: int = 600, height: i
     step = width / max(len(weeks), 1)
     bars = []
     for index, week in enumerate(weeks):
-        bar = round((height - 30) * week.objects / top)
+        bar = round((height - 45) * week.objects / top)
         bars.append(
             {"x": round(index * step + 4), "y": height - 20 - bar, "w": round(step - 8), "h": bar, "week": week}
         )
