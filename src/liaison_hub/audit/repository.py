@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from liaison_hub.audit.schemas import AuditFilters
 from liaison_hub.models import AuditEntry
 from liaison_hub.policy import readable_or_unmarked
 from liaison_hub.policy.principal import Principal
-
-
-@dataclass(frozen=True)
-class AuditFilters:
-    """What an administrator narrows the trail to: who, which action (or its prefix), which kind of record, when."""
-
-    actor: str | None = None
-    action: str | None = None
-    entity_type: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
 
 
 def _filtered(stmt: Select[Any], filters: AuditFilters) -> Select[Any]:

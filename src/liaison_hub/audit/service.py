@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from liaison_hub.audit import bookkeeping
 from liaison_hub.audit import repository as repo
-from liaison_hub.audit.repository import AuditFilters
+from liaison_hub.audit.schemas import AuditFilters
 from liaison_hub.db.types import utcnow
 from liaison_hub.models import AuditEntry, AuditHead
 from liaison_hub.policy import rights

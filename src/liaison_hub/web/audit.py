@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from liaison_hub.api.deps import DbSession
 from liaison_hub.audit import service as audit
-from liaison_hub.audit.repository import AuditFilters
+from liaison_hub.audit.schemas import AuditFilters
 from liaison_hub.errors import InvalidFields
 from liaison_hub.web.deps import SignedIn, WebAdmin
 from liaison_hub.web.errors import page_router
