@@ -91,6 +91,8 @@ _SIMPLE = {
     "json_invalid": "is not valid JSON",
     "string_pattern_mismatch": "is not in the expected form",
     "url_parsing": "must be a web address",
+    "timezone_aware": "must include a time zone offset, such as 2027-04-14T05:00:00Z",
+    "timezone_naive": "must be given without a time zone offset",
 }
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
-from liaison_hub.api.deps import DbSession, Reader, State, Writer
+from liaison_hub.api.deps import DbSession, Reader, State, Writer, client_source
 from liaison_hub.consultations import feeds, meetings, service, views
 from liaison_hub.consultations.schemas import (
     ActionCreate,
@@ -33,7 +34,7 @@ from liaison_hub.consultations.schemas import (
     SeriesRead,
 )
 from liaison_hub.directory import service as directory
-from liaison_hub.policy.principal import Principal
+from liaison_hub.policy.principal import Actor, Principal
 
 router = APIRouter(prefix="/consultations", tags=["consultations"])
 CALENDAR = "text/calendar; charset=utf-8"
@@ -50,7 +51,7 @@ def list_series(session: DbSession, principal: Reader) -> list[SeriesRead]:
     return views.series_reads(session, service.list_series(session, principal))
 
 
-REFUSED = {
+REFUSED: dict[int | str, dict[str, Any]] = {
     403: {"description": "The caller may not write, or not at this marking"},
     422: {
         "description": "A field is not valid, or names what the directory does not hold; each problem names its field"
@@ -157,7 +158,7 @@ def add_decision(
     "/meetings/{meeting_id}/actions",
     response_model=ActionRead,
     status_code=status.HTTP_201_CREATED,
-    responses=REFUSED | {404: {"description": "No meeting the caller may read"}},
+    responses={**REFUSED, 404: {"description": "No meeting the caller may read"}},
 )
 def add_action(meeting_id: int, data: ActionCreate, session: DbSession, actor: Writer, state: State) -> ActionRead:
     """An action item, due on or after the meeting, owned by an organisation (and assigned to a user) that the
@@ -185,15 +186,19 @@ def list_feeds(session: DbSession, principal: Reader) -> list[FeedRead]:
 
 
 @router.post("/feeds", response_model=FeedCreated, status_code=status.HTTP_201_CREATED)
-def create_feed(data: FeedCreate, session: DbSession, actor: Writer, state: State) -> FeedCreated:
-    """A calendar subscription URL; its secret is shown once."""
+def create_feed(request: Request, data: FeedCreate, session: DbSession, principal: Reader, state: State) -> FeedCreated:
+    """A calendar subscription URL of what you may read (self-service, like a read token); its secret is shown
+    once."""
+    actor = Actor(principal, client_source(request))
     row, secret = feeds.create_feed(session, actor, series_id=data.series_id, secret_key=state.settings.secret_key)
     read = FeedRead.model_validate(row, from_attributes=True)
     return FeedCreated(**read.model_dump(), secret=secret, path=f"/api/v1/consultations/feeds/{secret}.ics")
 
 
 @router.delete("/feeds/{feed_id}", response_model=FeedRead)
-def revoke_feed(feed_id: int, session: DbSession, actor: Writer) -> FeedRead:
+def revoke_feed(request: Request, feed_id: int, session: DbSession, principal: Reader) -> FeedRead:
+    """Revoke one of your feeds."""
+    actor = Actor(principal, client_source(request))
     return FeedRead.model_validate(feeds.revoke_feed(session, actor, feed_id=feed_id), from_attributes=True)
 
 
