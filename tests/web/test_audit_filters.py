@@ -11,9 +11,7 @@ from tests.factories import make_token
 from tests.web.conftest import sign_in
 
 
-def test_the_api_filters_entries_and_refuses_a_moment_without_offset(
-    live_server: LiveServer, session: Session
-) -> None:
+def test_the_api_filters_entries_and_refuses_a_moment_without_offset(live_server: LiveServer, session: Session) -> None:
     token = make_token(session, "admin")
     session.commit()
     with live_server.client(token) as client:
