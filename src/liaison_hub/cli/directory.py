@@ -226,8 +226,12 @@ def token_create(
 def token_list(user: Annotated[str, typer.Option("--user")]) -> None:
     """List a user's tokens (never the tokens themselves)."""
     with transaction() as ctx:
+        tokens = service.list_tokens(ctx.session, user)
+        if not tokens:
+            say(f"{user} has no API tokens")
+            return
         table = _table("id", "name", "prefix", "scopes", "expires", "revoked", "last used")
-        for t in service.list_tokens(ctx.session, user):
+        for t in tokens:
             add_row(
                 table,
                 str(t.id),

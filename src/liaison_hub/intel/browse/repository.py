@@ -98,14 +98,15 @@ def object_counts(
 
 
 def added_since_by_owner(session: Session, principal: Principal, *, since: int) -> list[tuple[str | None, str, int]]:
-    """Readable versions added since ``since`` (microseconds), counted by the owner organisation's nation and TLP."""
+    """Readable versions added since ``since`` (microseconds), definitions aside, counted by the owner organisation's
+    nation and TLP."""
     o = StixObject
     stmt: AnySelect = (
         select(Organisation.nation_code, Audience.tlp, func.count())
         .select_from(o)
         .join(Audience, Audience.id == o.audience_id)
         .join(Organisation, Organisation.id == Audience.owner_organisation_id, isouter=True)
-        .where(o.date_added >= since)
+        .where(o.date_added >= since, o.type.notin_(DEFINITIONS))
         .group_by(Organisation.nation_code, Audience.tlp)
     )
     return [(nation, str(tlp), int(n)) for nation, tlp, n in session.execute(readable(stmt, principal, o))]
@@ -115,8 +116,10 @@ def added_per_day(session: Session, principal: Principal, *, since: int) -> dict
     """Readable versions added since ``since``, per day (days since the epoch, UTC)."""
     o = StixObject
     day = o.date_added // DAY_MICROS
-    stmt: AnySelect = select(day, func.count()).where(o.date_added >= since).group_by(day)
+    stmt: AnySelect = select(day, func.count()).where(o.date_added >= since, o.type.notin_(DEFINITIONS)).group_by(day)
     return {int(d): int(n) for d, n in session.execute(readable(stmt, principal, o))}
 
 
 DAY_MICROS = 86_400_000_000
+DEFINITIONS = ("marking-definition", "extension-definition")
+"""Types that define how others are marked or extended: not counted as shared intelligence on the dashboard."""
