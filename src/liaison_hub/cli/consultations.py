@@ -10,6 +10,7 @@ import typer
 
 from liaison_hub.cli.common import CliContext, add_row, console, fail, say, table, transaction, warn
 from liaison_hub.consultations import feeds, meetings, service, views, zones
+from liaison_hub.consultations.rules import describe_rule
 from liaison_hub.consultations.schemas import (
     ActionCreate,
     ActionStatus,
@@ -76,7 +77,7 @@ def create(
             }
         )
         row = service.create_series(ctx.session, _as_user(ctx, user), data=data, accreditation=ctx.accreditation)
-        say(f"created series {row.id} ({row.uid})")
+        say(f"created series {row.id} ({row.uid}): {describe_rule(row.rule)}")
 
 
 @consult_app.command("propose")

@@ -42,6 +42,14 @@ class Strip:
     marks: list[Mark]
     total: int
 
+    @property
+    def labels(self) -> list[tuple[int, str]]:
+        """One label per local start time: the numbers of the meetings that start then ("1, 3")."""
+        starts: dict[int, list[str]] = {}
+        for mark in self.marks:
+            starts.setdefault(mark.start_minute, []).append(str(mark.number))
+        return sorted((minute, ", ".join(numbers)) for minute, numbers in starts.items())
+
 
 @dataclass(frozen=True)
 class Fairness:

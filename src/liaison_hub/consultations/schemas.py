@@ -84,6 +84,9 @@ class SeriesRead(BaseModel):
     title: str
     areas: list[str]
     rule: str
+    rule_in_words: str = Field(
+        default="", description='The rule in plain English, e.g. "Every 3 months, on the 2nd Wednesday".'
+    )
     first_date: date
     anchor_zone: str
     rule_time: str | None

@@ -12,6 +12,7 @@ from liaison_hub.consultations import repository as repo
 from liaison_hub.consultations import zones
 from liaison_hub.consultations.fairness import Fairness, fairness
 from liaison_hub.consultations.meetings import is_overdue
+from liaison_hub.consultations.rules import describe_rule
 from liaison_hub.consultations.scheduling import Attendee, meeting_cost
 from liaison_hub.consultations.schemas import (
     ActionRead,
@@ -81,6 +82,7 @@ def series_reads(session: Session, rows: Sequence[ConsultationSeries]) -> list[S
             title=s.title,
             areas=s.areas,
             rule=s.rule,
+            rule_in_words=describe_rule(s.rule),
             first_date=s.first_date,
             anchor_zone=s.anchor_zone,
             rule_time=s.rule_time,

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from liaison_hub.api.deps import DbSession, State
 from liaison_hub.consultations import fairness, service, views
 from liaison_hub.consultations.fairness import Fairness
-from liaison_hub.consultations.rules import describe_rule
 from liaison_hub.consultations.schemas import ScheduleRead, ScheduleRequest, SeriesCreate
 from liaison_hub.db.types import utcnow
 from liaison_hub.errors import HubError
@@ -31,7 +30,7 @@ NAV_ITEMS.append(NavItem("Consultations", "/consultations", order=40))
 @router.get("")
 def series_list(request: Request, session: DbSession, viewer: SignedIn) -> Response:
     rows = service.list_series(session, viewer.principal)
-    context = {"series": views.series_reads(session, rows), "rule_words": describe_rule}
+    context = {"series": views.series_reads(session, rows)}
     return render(
         request,
         "consultations/series_list.html",
@@ -152,7 +151,6 @@ def series_page(
             error = exc
     context = {
         "series": read,
-        "rule_words": describe_rule(read.rule),
         "meetings": table,
         "now": now,
         "current": views.series_fairness(session, viewer.principal, series_id, after=now),
