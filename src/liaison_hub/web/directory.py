@@ -122,12 +122,21 @@ def add_organisation(
 
 @router.get("/nations/{code}")
 def nation_page(code: str, request: Request, session: DbSession, viewer: SignedIn) -> Response:
-    """One nation: its status, the groupings it belongs to, its organisations and the consultations they attend."""
+    """One nation: its status, the groupings it belongs to, its organisations, what they share that the viewer may
+    read and the consultations they attend."""
     found = directory.nation(session, code)
     organisations = directory.list_organisations(session, nation_code=found.code)
     groupings = [g for g in directory.list_groupings(session) if found.code in {m.nation_code for m in g.members}]
-    attended = consultations.series_of_organisations(session, viewer.principal, [o.id for o in organisations])
-    context = {"nation": found, "organisations": organisations, "groupings": groupings, "series": attended}
+    ids = [o.id for o in organisations]
+    attended = consultations.series_of_organisations(session, viewer.principal, ids)
+    shared = intel_stats.shared_by(session, viewer.principal, organisation_ids=ids)
+    context = {
+        "nation": found,
+        "organisations": organisations,
+        "groupings": groupings,
+        "series": attended,
+        "shared": shared,
+    }
     return render(
         request,
         "directory/nation.html",
@@ -142,7 +151,7 @@ def organisation_page(ref: str, request: Request, session: DbSession, viewer: Si
     consultations it attends (those the viewer may read)."""
     org = directory.organisation(session, ref)
     groupings = [g for g in directory.list_groupings(session) if org.nation_code in {m.nation_code for m in g.members}]
-    shared = intel_stats.shared_by(session, viewer.principal, organisation_id=org.id)
+    shared = intel_stats.shared_by(session, viewer.principal, organisation_ids=[org.id])
     attended = consultations.series_of_organisations(session, viewer.principal, [org.id])
     context = {
         "organisation": org,

@@ -85,14 +85,20 @@ def types_in(session: Session, principal: Principal, *, collection_id: int) -> l
 
 
 def object_counts(
-    session: Session, principal: Principal, *, owner_organisation_id: int | None = None
+    session: Session,
+    principal: Principal,
+    *,
+    owner_organisation_ids: Sequence[int] | None = None,
+    definitions: bool = True,
 ) -> dict[int, int]:
     """Per collection, how many objects the principal may read (distinct STIX ids with a readable version),
-    optionally only those an organisation shared."""
+    optionally only those these organisations shared, optionally without marking and extension definitions."""
     o = StixObject
     stmt: AnySelect = select(o.collection_id, func.count(func.distinct(o.stix_id))).group_by(o.collection_id)
-    if owner_organisation_id is not None:
-        owned = select(Audience.id).where(Audience.owner_organisation_id == owner_organisation_id)
+    if not definitions:
+        stmt = stmt.where(o.type.notin_(DEFINITIONS))
+    if owner_organisation_ids is not None:
+        owned = select(Audience.id).where(Audience.owner_organisation_id.in_(list(owner_organisation_ids)))
         stmt = stmt.where(o.audience_id.in_(owned))
     return {int(c): int(n) for c, n in session.execute(readable(stmt, principal, o))}
 

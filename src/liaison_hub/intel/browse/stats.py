@@ -4,6 +4,7 @@ read changes no number."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -52,9 +53,10 @@ def object_counts(session: Session, principal: Principal) -> dict[int, int]:
     return repo.object_counts(session, principal)
 
 
-def shared_by(session: Session, principal: Principal, *, organisation_id: int) -> list[Shared]:
-    """What an organisation shares that the principal may read, per collection."""
-    counts = repo.object_counts(session, principal, owner_organisation_id=organisation_id)
+def shared_by(session: Session, principal: Principal, *, organisation_ids: Sequence[int]) -> list[Shared]:
+    """What these organisations (one, or a nation's) share that the principal may read, per collection (the marking
+    and extension definitions that come with their objects aside)."""
+    counts = repo.object_counts(session, principal, owner_organisation_ids=organisation_ids, definitions=False)
     return [Shared(c, counts[c.id]) for c in intel.list_collections(session, principal) if counts.get(c.id)]
 
 
