@@ -115,7 +115,7 @@ def _import_one(
         session_scope(factory) as session,
         _open(source) as stream,
     ):
-        task = progress.add_task(source if source != "-" else "stdin", total=size, objects=0)
+        task = progress.add_task(escape(source) if source != "-" else "stdin", total=size, objects=0)
         actor = _importer(session, username, settings)
         objects = exchange.read_objects(stream, lambda n: progress.advance(task, n))
         return intel.ingest(

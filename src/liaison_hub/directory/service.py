@@ -275,7 +275,7 @@ def update_user(session: Session, actor: Actor, *, username: str, data: UserUpda
     for field, value in data.model_dump(exclude_none=True, exclude={"password", "organisation"}).items():
         new = [r.value for r in value] if field == "roles" else value
         old = getattr(account, field)
-        if old != new:
+        if old != new and not (old in (None, "") and new in (None, "")):
             changes[field] = {"from": old, "to": new} if field in AUDITED_VALUES else "changed"
             setattr(account, field, new)
     if data.password:
