@@ -128,10 +128,17 @@ def test_upload_takes_the_chosen_marking_and_export_holds_what_the_viewer_may_re
     assert done.status_code == 200
     assert "1 stored" in done.text
     assert "REL TO JPN" in web.get(_object(obj["id"])).text
-    above = chosen | {"classification": "CTS"}
+    above = chosen | {"classification": "NS"}  # analyst-jp is cleared for NATO CONFIDENTIAL
     refused = web.post("/intel/collections/shared/upload", data=above, files={"file": ("b.json", bundle)})
-    assert refused.status_code in (403, 422)
-    assert 'value="chosen"' in refused.text
+    assert refused.status_code == 403
+    assert 'value="chosen" id="marking-chosen" checked' in refused.text  # the choice is kept
+    beyond = chosen | {"classification": "CTS"}  # above the hub's accreditation
+    assert web.post(
+        "/intel/collections/shared/upload", data=beyond, files={"file": ("b.json", bundle)}
+    ).status_code in (
+        403,
+        422,
+    )
     exported = web.get("/intel/export", params={"collection": "shared", "latest": "1"})
     assert exported.status_code == 200
     assert [o["id"] for o in exported.json()["objects"] if o["type"] == "indicator"] == [obj["id"]]
