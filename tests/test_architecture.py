@@ -255,3 +255,28 @@ def test_the_servers_machinery_stays_behind_the_runtime_boundary() -> None:
         if module.startswith("liaison_hub.runtime") or module in {"multiprocessing", "gc"}
     ]
     assert offenders == []
+
+
+def test_interfaces_call_services_never_repositories() -> None:
+    """Pages, commands, TAXII and the JSON API (STYLE habits 1 and 14): no interface module imports a repository or
+    a bookkeeping module; it asks a service."""
+    offenders = []
+    for path in _modules():
+        relative = path.relative_to(SRC)
+        if relative.parts[0] not in INTERFACES and path.name != "api.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            offenders += [f"{relative}: {n}" for n in names if {"repository", "bookkeeping"} & set(n.split("."))]
+    assert offenders == []
+
+
+def test_domain_packages_hold_no_interface_modules() -> None:
+    """A domain's command line lives in cli/, its pages in web/ (STYLE habit 14)."""
+    strays = [str(p.relative_to(SRC)) for p in _modules() if p.name in {"cli.py", "web.py", "pages.py"}]
+    assert strays == ["web/pages.py"]

@@ -214,6 +214,7 @@ def test_grouping_commands_refuse_bad_input_and_write_nothing(database: Database
         result = run(database.url, tmp_path, *args)
         assert result.exit_code == 1, args
         assert message in said(result), (args, result.output)
+        assert "pattern" not in said(result)
     assert counts(database.url) == before
     assert members(database.url, "QUAD") == ["JPN"]
 
@@ -273,14 +274,24 @@ def test_user_add_refuses_bad_input_and_writes_nothing(database: Database, tmp_p
     cases = {
         ("kim", "--name", "Kim", "--org", "NOWHERE"): "unknown organisation 'NOWHERE'",
         ("kim", "--name", "Kim", "--org", "HQ", "--clearance", "ULTRA"): "unknown classification 'ULTRA'",
-        ("kim", "--name", "Kim", "--org", "HQ", "--timezone", "Mars/Olympus"): "unknown IANA time zone",
+        (
+            "kim",
+            "--name",
+            "Kim",
+            "--org",
+            "HQ",
+            "--timezone",
+            "Mars/Olympus",
+        ): "timezone: 'Mars/Olympus' is not a time zone name",
         ("analyst-jp", "--name", "Again", "--org", "HQ"): "user 'analyst-jp' already exists",
-        ("Bad Name", "--name", "Bad", "--org", "HQ"): "username",
+        ("Bad Name", "--name", "Bad", "--org", "HQ"): "username: use 2-64 lower-case letters, digits, '.', '_' or '-'",
+        ("[x]", "--name", "Bad", "--org", "HQ"): "username: use 2-64",
     }
     for args, message in cases.items():
         result = run(database.url, tmp_path, "user", "add", *args)
         assert result.exit_code == 1, args
         assert message in said(result), (args, result.output)
+        assert "pattern" not in said(result)
     assert counts(database.url) == before
 
 
@@ -312,13 +323,14 @@ def test_token_commands_refuse_bad_input_and_write_nothing(database: Database, t
     cases = {
         ("create", "--user", "nobody"): "unknown user 'nobody'",
         ("create", "--user", "reader-kr", "--scope", "admin"): "do not allow the scopes: admin",
-        ("create", "--user", "reader-kr", "--expires-days", "0"): "expires_in_days",
+        ("create", "--user", "reader-kr", "--expires-days", "0"): "expires in days: must be 1 or more",
         ("revoke", "999999"): "unknown token 999999",
     }
     for args, message in cases.items():
         result = run(database.url, tmp_path, "token", *args)
         assert result.exit_code == 1, args
         assert message in said(result), (args, result.output)
+        assert "pattern" not in said(result)
     assert counts(database.url) == before
 
 
@@ -393,3 +405,12 @@ def test_serve_logs_requests_only_when_asked(database: Database, tmp_path: Path)
     request_line = '"GET /taxii2/ HTTP/1.1" 401'
     assert request_line not in _served_lines(database, tmp_path)
     assert request_line in _served_lines(database, tmp_path, "--access-log")
+
+
+def test_square_brackets_in_names_and_messages_are_printed_as_typed(database: Database, tmp_path: Path) -> None:
+    assert run(database.url, tmp_path, "org", "add", "--name", "[bold]Unit[/bold]", "--short", "[X]").exit_code == 0
+    listed = run(database.url, tmp_path, "org", "list")
+    assert "[bold]Unit[/bold]" in listed.output
+    assert "[X]" in listed.output
+    refused = run(database.url, tmp_path, "user", "add", "kim", "--name", "Kim", "--org", "[nowhere]")
+    assert "unknown organisation '[nowhere]'" in said(refused)

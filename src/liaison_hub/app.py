@@ -14,13 +14,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from liaison_hub import __version__
 from liaison_hub.api.deps import HubState
+from liaison_hub.api.docs import install_docs
 from liaison_hub.audit.api import router as audit_router
 from liaison_hub.config import Environment, Settings
 from liaison_hub.consultations.api import router as consultations_router
 from liaison_hub.db.engine import create_db_engine, make_session_factory
 from liaison_hub.db.migrate import ensure_current
 from liaison_hub.directory.api import router as directory_router
-from liaison_hub.errors import HubError
+from liaison_hub.errors import HubError, problems
 from liaison_hub.intel.api import router as intel_router
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.runtime.checkpoint import BACKSTOP_PAGES
@@ -71,8 +72,12 @@ def install_api_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
-        return JSONResponse({"error": "invalid_input", "detail": problems}, status_code=422)
+        found = problems(exc.errors(), skip=1)
+        detail = [
+            {"loc": list(e.get("loc", ())), "field": field, "msg": message}
+            for e, (field, message) in zip(exc.errors(), found, strict=True)
+        ]
+        return JSONResponse({"error": "invalid_input", "detail": detail}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -105,7 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
         title=settings.hub_name,
         version=__version__,
         lifespan=lifespan,
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
         redoc_url=None,
     )
@@ -124,5 +129,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(consultations_router, prefix=API_PREFIX)
     app.include_router(intel_router, prefix=API_PREFIX)
+    install_docs(app, API_PREFIX)
     install_web(app)
     return app

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 from liaison_hub.consultations import meetings, service
 from liaison_hub.consultations.schemas import (
     ActionCreate,
+    AgendaItemCreate,
     MinutesIn,
     ParticipantIn,
     ScheduleRequest,
     SeriesCreate,
 )
-from liaison_hub.models.consultations import ActionItem, ConsultationSeries, Meeting
+from liaison_hub.models.consultations import ActionItem, AgendaItem, ConsultationSeries, Meeting
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.policy.principal import Actor
 from liaison_hub.policy.schemas import MarkingIn
@@ -78,4 +79,11 @@ def add_action(session: Session, username: str, meeting_id: int, due: date, **ov
         meeting_id=meeting_id,
         data=ActionCreate.model_validate(values),
         accreditation=ACCREDITATION,
+    )
+
+
+def add_agenda_item(session: Session, username: str, meeting_id: int, title: str, **overrides: object) -> AgendaItem:
+    data = AgendaItemCreate.model_validate({"title": title} | overrides)
+    return meetings.add_agenda_item(
+        session, actor(session, username), meeting_id=meeting_id, data=data, accreditation=ACCREDITATION
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ from liaison_hub.consultations.schemas import (
     ParticipantIn,
     RecordRef,
 )
-from liaison_hub.errors import Forbidden, InvalidInput, NotFound
+from liaison_hub.errors import Forbidden, InvalidInput, NotFound, describe_validation
 from liaison_hub.models import AuditEntry
 from liaison_hub.models.consultations import ConsultationSeries
 from liaison_hub.policy.schemas import MarkingIn
@@ -30,6 +31,7 @@ from tests.consultations.helpers import (
     add_minutes,
     make_series,
     scheduled_series,
+    series_data,
 )
 from tests.factories import principal
 
@@ -44,8 +46,6 @@ def _count(session: Session) -> int:
     ("overrides", "message"),
     [
         ({"rule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"}, "no occurrence"),
-        ({"anchor_zone": "Asia/Atlantis"}, "unknown time zone"),
-        ({"participants": [ParticipantIn(organisation="JPN-NCC", zone="Europe/Nowhere")]}, "unknown time zone"),
         ({"participants": [ParticipantIn(organisation="HQ")]}, "explicitly"),
         ({"participants": [ParticipantIn(organisation="NOPE")]}, "unknown participant"),
         ({"marking": JPN_ONLY}, "BEL-CCB, AUS-CSC, KOR-NCSC, NZL-NCSC outside the releasability"),
@@ -58,6 +58,22 @@ def test_bad_series_is_refused_and_nothing_is_saved(
     with pytest.raises(InvalidInput, match=message):
         make_series(session, **overrides)
     assert _count(session) == before
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"anchor_zone": "Asia/Atlantis"},
+        {"participants": [{"organisation": "JPN-NCC", "zone": "Europe/Nowhere"}]},
+        {"participants": [{"organisation": "JPN-NCC", "earliest": "00:00:00Z"}]},
+    ],
+)
+def test_bad_zone_or_hours_are_refused_by_the_schema_naming_the_field(overrides: dict[str, object]) -> None:
+    with pytest.raises(ValidationError) as refused:
+        series_data(**overrides)
+    text = describe_validation(refused.value)
+    assert text.startswith(("anchor zone:", "participants #1 zone:", "participants #1 earliest:"))
+    assert "time zone" in text
 
 
 def test_alliance_body_with_explicit_zone_takes_part(session: Session) -> None:

@@ -51,7 +51,8 @@ def test_series_form_creates_and_schedules_with_local_time_table(analyst_web: ht
 def test_bad_form_is_refused_and_nothing_saved(analyst_web: httpx.Client) -> None:
     refused = _create(analyst_web, anchor_zone="Asia/Edo")
     assert refused.status_code == 422
-    assert "unknown time zone" in refused.text
+    assert "anchor zone" in refused.text
+    assert "is not a time zone name" in refused.text
     outside = _create(analyst_web, releasable_to="JPN")
     assert outside.status_code == 422
     assert "outside the releasability" in outside.text

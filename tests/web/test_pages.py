@@ -37,7 +37,7 @@ def test_sign_in_then_home_shows_who_i_am(web: httpx.Client) -> None:
     for fact in ("Kenji Analyst", "Japan National Cyber Coordination Centre", "Japan (JPN)", "NATO CONFIDENTIAL"):
         assert fact in home.text
     assert "analyst" in home.text
-    assert 'href="/directory/organisations"' in home.text
+    assert 'href="/directory"' in home.text
 
 
 def test_sign_in_goes_back_to_the_page_asked_for_but_never_off_site(web: httpx.Client) -> None:
@@ -74,13 +74,18 @@ def test_sign_in_issues_a_fresh_csrf_token(web: httpx.Client) -> None:
 
 
 def test_sign_out_needs_post_with_csrf_and_ends_the_session(admin_web: httpx.Client) -> None:
-    assert admin_web.get("/logout").status_code == 405
+    asked = admin_web.get("/logout")  # a link followed: asked to confirm, never signed out by a GET
+    assert asked.status_code == 200
+    assert 'action="/logout"' in asked.text
     assert admin_web.post("/logout", data={}).status_code == 403
     assert admin_web.get("/").status_code == 200
     out = post_form(admin_web, "/", "/logout", {})
     assert out.status_code == 303
     assert out.headers["location"] == "/login"
     assert admin_web.get("/").status_code == 303
+    again = admin_web.get("/logout")
+    assert again.status_code == 303
+    assert again.headers["location"] == "/login"
 
 
 def test_every_page_has_the_banner_top_and_bottom(admin_web: httpx.Client) -> None:

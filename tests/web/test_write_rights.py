@@ -19,7 +19,7 @@ from liaison_hub.cli.main import app as cli
 from liaison_hub.cli.main import check_secret
 from liaison_hub.config import PLACEHOLDER_SECRET, Settings
 from tests.conftest import Database, LiveServer
-from tests.consultations.helpers import add_action, scheduled_series
+from tests.consultations.helpers import add_action, add_agenda_item, scheduled_series
 from tests.factories import make_token
 from tests.web.conftest import csrf_from, sign_in
 
@@ -28,6 +28,9 @@ SELF_SERVICE = {
     "/logout": "anyone signs out",
     "/me/tokens": "a reader makes read tokens for themselves",
     "/me/tokens/{token_id}/revoke": "and revokes their own",
+    "/me/password": "anyone changes their own password",
+    "/consultations/feeds": "a reader subscribes to what they may read",
+    "/consultations/feeds/{feed_id}/revoke": "and revokes their own feeds",
 }
 WRITTEN = (
     "consultation_series",
@@ -73,6 +76,7 @@ def test_every_web_write_is_refused_to_a_reader_and_writes_nothing(
 ) -> None:
     _series, meetings = scheduled_series(session, count=1)
     action = add_action(session, "analyst-jp", meetings[0].id, meetings[0].starts_at.date(), owner="KOR-NCSC")
+    item = add_agenda_item(session, "analyst-jp", meetings[0].id, "Shared indicators")
     admin = make_token(session, "admin")
     session.commit()
     with live_server.client(admin) as client:
@@ -85,6 +89,8 @@ def test_every_web_write_is_refused_to_a_reader_and_writes_nothing(
         "ref": "shared",
         "code": "AP4",
         "nation": "JPN",
+        "item_id": str(item.id),
+        "username": "analyst-jp",
     }
     assert sign_in(web, "reader-kr").status_code == 303
     token = csrf_from(web.get("/me/tokens").text)

@@ -18,9 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from liaison_hub.audit import bookkeeping
+from liaison_hub.audit import repository as repo
+from liaison_hub.audit.schemas import AuditFilters
 from liaison_hub.db.types import utcnow
 from liaison_hub.models import AuditEntry, AuditHead
-from liaison_hub.policy.principal import Actor
+from liaison_hub.policy import rights
+from liaison_hub.policy.principal import Actor, Principal
 
 GENESIS = "0" * 64
 
@@ -172,3 +175,22 @@ def verify(session: Session) -> Verification:
     if head is not None and (head.seq != checked or head.last_hash != prev_hash):
         return Verification(False, checked, checked + 1, f"entries after {checked} are missing")
     return Verification(True, checked)
+
+
+def entries(
+    session: Session,
+    actor: Actor,
+    *,
+    filters: AuditFilters | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> Sequence[AuditEntry]:
+    """The newest entries an administrator may see, narrowed by ``filters``: unmarked entries, and those naming
+    records the administrator may read (so sequence numbers have gaps)."""
+    rights.require_admin(actor, what="read the audit trail")
+    return repo.latest(session, actor.principal, before=before, limit=limit, filters=filters)
+
+
+def filter_choices(session: Session, principal: Principal) -> tuple[list[str], list[str], list[str]]:
+    """Actors, actions and record kinds of the entries the principal may see."""
+    return repo.choices(session, principal)

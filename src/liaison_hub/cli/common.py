@@ -11,13 +11,16 @@ from typing import NoReturn
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from liaison_hub.config import Settings, get_settings
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.db.migrate import ensure_current
-from liaison_hub.errors import HubError
+from liaison_hub.errors import HubError, describe_validation
 from liaison_hub.policy.levels import Level, parse_classification
 from liaison_hub.policy.principal import SYSTEM, Actor
 
@@ -53,12 +56,32 @@ def load_settings() -> Settings:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print an error (its text is never read as Rich markup) and exit non-zero."""
+    errors.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
     raise typer.Exit(code)
 
 
+def say(message: str, *, soft_wrap: bool = False) -> None:
+    """Print a message whose values came from users or records: square brackets are shown, never read as markup."""
+    console.print(Text(message), highlight=False, soft_wrap=soft_wrap)
+
+
+def warn(message: str) -> None:
+    errors.print(Text.assemble(("warning:", "bold yellow"), " ", message), highlight=False)
+
+
+def table(*columns: str) -> Table:
+    """A table whose headers are plain text (``row`` adds plain cells)."""
+    return Table(*(escape(c) for c in columns), header_style="bold")
+
+
+def add_row(target: Table, *values: object, style: str | None = None) -> None:
+    """Add a row of plain cells: names and titles such as "[bold]X" are shown as typed."""
+    target.add_row(*(Text(str(v)) for v in values), style=style)
+
+
 def format_validation(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors())
+    return describe_validation(exc)
 
 
 @contextmanager

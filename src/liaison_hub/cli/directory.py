@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from liaison_hub.cli.common import console, transaction
-from liaison_hub.directory import repository as repo
+from liaison_hub.cli.common import add_row, console, say, transaction
+from liaison_hub.cli.common import table as new_table
 from liaison_hub.directory import service
 from liaison_hub.directory.schemas import (
     GroupingCreate,
@@ -29,8 +29,7 @@ token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 
 
 def _table(*columns: str) -> Table:
-    table = Table(*columns, show_lines=False, header_style="bold")
-    return table
+    return new_table(*columns)
 
 
 @nation_app.command("list")
@@ -41,8 +40,8 @@ def nation_list(
     """List nations."""
     with transaction() as ctx:
         table = _table("code", "name", "status")
-        for n in repo.list_nations(ctx.session, status=status.value if status else None, query=search):
-            table.add_row(n.code, n.name, n.status)
+        for n in service.list_nations(ctx.session, status=status.value if status else None, query=search):
+            add_row(table, n.code, n.name, n.status)
         console.print(table)
 
 
@@ -51,7 +50,7 @@ def nation_set_status(code: str, status: NationStatus) -> None:
     """Change a nation's status (member, partner, none); ALLIANCE membership follows."""
     with transaction() as ctx:
         n = service.set_nation_status(ctx.session, ctx.actor, code=code, status=status)
-        console.print(f"{n.code} ({n.name}) is now {n.status}")
+        say(f"{n.code} ({n.name}) is now {n.status}")
 
 
 @grouping_app.command("list")
@@ -59,8 +58,8 @@ def grouping_list() -> None:
     """List groupings and their members."""
     with transaction() as ctx:
         table = _table("code", "name", "members")
-        for g in repo.list_groupings(ctx.session):
-            table.add_row(g.code, g.name, " ".join(m.nation_code for m in g.members))
+        for g in service.list_groupings(ctx.session):
+            add_row(table, g.code, g.name, " ".join(m.nation_code for m in g.members))
         console.print(table)
 
 
@@ -75,7 +74,7 @@ def grouping_create(
         g = service.create_grouping(
             ctx.session, ctx.actor, data=GroupingCreate(code=code, name=name, members=member or [])
         )
-        console.print(f"created grouping {g.code} with {len(g.members)} members")
+        say(f"created grouping {g.code} with {len(g.members)} members")
 
 
 @grouping_app.command("add")
@@ -83,7 +82,7 @@ def grouping_add(code: str, nations: list[str]) -> None:
     """Add member nations to a grouping."""
     with transaction() as ctx:
         g = service.change_grouping_members(ctx.session, ctx.actor, code=code, add=nations)
-        console.print(f"{g.code}: {' '.join(m.nation_code for m in g.members)}")
+        say(f"{g.code}: {' '.join(m.nation_code for m in g.members)}")
 
 
 @grouping_app.command("remove")
@@ -91,7 +90,7 @@ def grouping_remove(code: str, nations: list[str]) -> None:
     """Remove member nations from a grouping."""
     with transaction() as ctx:
         g = service.change_grouping_members(ctx.session, ctx.actor, code=code, remove=nations)
-        console.print(f"{g.code}: {' '.join(m.nation_code for m in g.members)}")
+        say(f"{g.code}: {' '.join(m.nation_code for m in g.members)}")
 
 
 @org_app.command("list")
@@ -99,8 +98,8 @@ def org_list(nation: Annotated[str | None, typer.Option(help="Only this nation's
     """List organisations."""
     with transaction() as ctx:
         table = _table("id", "short name", "name", "nation")
-        for o in repo.list_organisations(ctx.session, nation_code=nation):
-            table.add_row(str(o.id), o.short_name, o.name, o.nation_code or "(alliance)")
+        for o in service.list_organisations(ctx.session, nation_code=nation):
+            add_row(table, str(o.id), o.short_name, o.name, o.nation_code or "(alliance)")
         console.print(table)
 
 
@@ -115,7 +114,7 @@ def org_add(
         o = service.create_organisation(
             ctx.session, ctx.actor, data=OrganisationCreate(name=name, short_name=short_name, nation_code=nation)
         )
-        console.print(f"created organisation {o.short_name} (id {o.id})")
+        say(f"created organisation {o.short_name} (id {o.id})")
 
 
 @org_app.command("update")
@@ -129,7 +128,7 @@ def org_update(
         o = service.update_organisation(
             ctx.session, ctx.actor, ref=ref, data=OrganisationUpdate(name=name, short_name=short_name)
         )
-        console.print(f"updated organisation {o.short_name} (id {o.id})")
+        say(f"updated organisation {o.short_name} (id {o.id})")
 
 
 @user_app.command("list")
@@ -137,8 +136,9 @@ def user_list() -> None:
     """List users."""
     with transaction() as ctx:
         table = _table("username", "name", "organisation", "roles", "clearance", "active")
-        for u in repo.list_users(ctx.session):
-            table.add_row(
+        for u in service.list_users(ctx.session):
+            add_row(
+                table,
                 u.username,
                 u.display_name,
                 u.organisation.short_name,
@@ -177,7 +177,7 @@ def user_add(
                 password=secret,
             ),
         )
-        console.print(f"created user {u.username} in {u.organisation.short_name}")
+        say(f"created user {u.username} in {u.organisation.short_name}")
 
 
 @user_app.command("update")
@@ -198,7 +198,7 @@ def user_update(
             username=username,
             data=UserUpdate(roles=role, clearance=clearance, timezone=timezone, is_active=active, password=secret),
         )
-        console.print(f"updated user {u.username}")
+        say(f"updated user {u.username}")
 
 
 @token_app.command("create")
@@ -217,8 +217,8 @@ def token_create(
             secret_key=ctx.settings.secret_key,
             data=TokenCreate(name=name, scopes=scope or [Scope.read], expires_in_days=expires_days),
         )
-        console.print(f"token {row.id} for {user}, scopes {', '.join(row.scopes)}, expires {row.expires_at:%Y-%m-%d}")
-        console.print("store it now; it is not shown again:")
+        say(f"token {row.id} for {user}, scopes {', '.join(row.scopes)}, expires {row.expires_at:%Y-%m-%d}")
+        say("store it now; it is not shown again:")
         typer.echo(token)
 
 
@@ -226,9 +226,14 @@ def token_create(
 def token_list(user: Annotated[str, typer.Option("--user")]) -> None:
     """List a user's tokens (never the tokens themselves)."""
     with transaction() as ctx:
+        tokens = service.list_tokens(ctx.session, user)
+        if not tokens:
+            say(f"{user} has no API tokens")
+            return
         table = _table("id", "name", "prefix", "scopes", "expires", "revoked", "last used")
-        for t in repo.list_tokens(ctx.session, service.user(ctx.session, user).id):
-            table.add_row(
+        for t in tokens:
+            add_row(
+                table,
                 str(t.id),
                 t.name,
                 t.prefix,
@@ -245,4 +250,4 @@ def token_revoke(token_id: int) -> None:
     """Revoke a token at once."""
     with transaction() as ctx:
         service.revoke_token(ctx.session, ctx.actor, token_id=token_id)
-        console.print(f"token {token_id} revoked")
+        say(f"token {token_id} revoked")

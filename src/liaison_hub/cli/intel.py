@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import IO, Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from liaison_hub.cli.common import cli_actor, console, errors, fail, load_settings, transaction
+from liaison_hub.cli.common import add_row, cli_actor, console, errors, fail, load_settings, say, transaction
 from liaison_hub.config import Settings
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.db.migrate import ensure_current
@@ -114,7 +115,7 @@ def _import_one(
         session_scope(factory) as session,
         _open(source) as stream,
     ):
-        task = progress.add_task(source if source != "-" else "stdin", total=size, objects=0)
+        task = progress.add_task(escape(source) if source != "-" else "stdin", total=size, objects=0)
         actor = _importer(session, username, settings)
         objects = exchange.read_objects(stream, lambda n: progress.advance(task, n))
         return intel.ingest(
@@ -130,13 +131,13 @@ def _import_one(
 def _summary(results: dict[str, IngestResult]) -> None:
     table = Table("file", "read", "stored", "duplicates", "refused", header_style="bold")
     for source, r in results.items():
-        table.add_row(source, str(r.total), str(r.stored), str(r.duplicates), str(r.refused))
+        add_row(table, source, r.total, r.stored, r.duplicates, r.refused)
     console.print(table)
     reasons = Counter(f.message or "" for r in results.values() for f in r.failures)
     if reasons:
         console.print("[bold]refused, by reason:[/]")
         for message, count in reasons.most_common(REASONS_SHOWN):
-            console.print(f"  {count:>8}  {message}", highlight=False)
+            say(f"  {count:>8}  {message}")
         if len(reasons) > REASONS_SHOWN:
             console.print(f"  ... and {len(reasons) - REASONS_SHOWN} other reasons")
 
@@ -177,7 +178,7 @@ def import_files(
                 )
             except exchange.BadFile as exc:
                 broken.append(source)
-                errors.print(f"[bold red]error:[/] {source}: {exc.message}; nothing of it was stored", highlight=False)
+                errors.print(f"[bold red]error:[/] {escape(f'{source}: {exc.message}')}; nothing of it was stored")
         if any(r.stored for r in results.values()):
             with errors.status("indexing the stored objects' observables for correlation"):
                 IndexWorker(factory, max_batches=10).drain()
@@ -218,7 +219,7 @@ def export(
         fail(exc.message)
     finally:
         engine.dispose()
-    errors.print(f"exported {count} objects readable by {as_user}", highlight=False)
+    errors.print(escape(f"exported {count} objects readable by {as_user}"), highlight=False)
 
 
 class _stdout(AbstractContextManager[IO[bytes]]):  # noqa: N801 - used like open()
@@ -242,11 +243,11 @@ def search(
             ctx.session, principal, value=value, limit=limit, correlation_limit=ctx.settings.correlation_limit
         )
         forms = ", ".join(f"{v.kind} {v.value}" for v in found.values)
-        flag = f" [yellow](over-correlating: more than {found.limit})[/]" if found.over_correlating else ""
-        console.print(f"{found.count} record(s) readable by {as_user} mention {forms}{flag}", highlight=False)
+        flag = f" (over-correlating: more than {found.limit})" if found.over_correlating else ""
+        say(f"{found.count} record(s) readable by {as_user} mention {forms}{flag}")
         table = Table("collection", "type", "id", "name", "marking", header_style="bold")
         for r in found.records:
-            table.add_row(r.collection, r.type, r.stix_id, r.name or "", r.marking.label)
+            add_row(table, r.collection, r.type, r.stix_id, r.name or "", r.marking.label)
         console.print(table)
 
 
@@ -259,7 +260,8 @@ def collections(as_user: Annotated[str | None, typer.Option("--as", help="As thi
         )
         table = Table("alias", "TAXII id", "title", "default marking", "read", "write", header_style="bold")
         for c in intel.list_collections(ctx.session, principal):
-            table.add_row(
+            add_row(
+                table,
                 c.alias or "",
                 c.taxii_id,
                 c.title,
@@ -298,7 +300,7 @@ def collection_create(
             data=CollectionCreate(title=title, alias=alias, description=description, default_marking=marking),
             accreditation=ctx.accreditation,
         )
-        console.print(f"created collection {row.alias or row.taxii_id} (TAXII id {row.taxii_id})")
+        say(f"created collection {row.alias or row.taxii_id} (TAXII id {row.taxii_id})")
 
 
 @collection_app.command("delete")
@@ -311,7 +313,7 @@ def collection_delete(
         fail("nothing deleted")
     with transaction() as ctx:
         deleted = intel.delete_collection(ctx.session, ctx.actor, collection=collection)
-        console.print(f"deleted collection {collection} and its {deleted} stored versions")
+        say(f"deleted collection {collection} and its {deleted} stored versions")
 
 
 @intel_app.command("reindex")

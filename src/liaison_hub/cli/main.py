@@ -6,16 +6,25 @@ import ipaddress
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
-from liaison_hub.audit import repository as audit_repo
-from liaison_hub.audit.service import verify
-from liaison_hub.cli.common import cli_actor, console, database_errors, errors, fail, load_settings, transaction
+from liaison_hub.audit.service import entries, verify
+from liaison_hub.cli.common import (
+    add_row,
+    cli_actor,
+    console,
+    database_errors,
+    fail,
+    load_settings,
+    say,
+    table,
+    transaction,
+    warn,
+)
+from liaison_hub.cli.consultations import consult_app
 from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_app, user_app
 from liaison_hub.cli.intel import intel_app
 from liaison_hub.config import PLACEHOLDER_SECRET, Settings
-from liaison_hub.consultations.cli import consult_app
 from liaison_hub.consultations.sample import load_sample as load_consultation_sample
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.db.migrate import current, heads, upgrade
@@ -78,7 +87,7 @@ def db_upgrade() -> None:
     """Apply every pending migration."""
     settings = load_settings()
     _upgrade(settings)
-    console.print(f"database at {', '.join(sorted(heads(settings.effective_database_url)))}")
+    say(f"database at {', '.join(sorted(heads(settings.effective_database_url)))}")
 
 
 @db_app.command("current")
@@ -89,7 +98,7 @@ def db_current() -> None:
     with database_errors():
         have, want = current(engine), heads(settings.effective_database_url)
     engine.dispose()
-    console.print(f"database: {', '.join(sorted(have)) or '(empty)'}; code: {', '.join(sorted(want))}")
+    say(f"database: {', '.join(sorted(have)) or '(empty)'}; code: {', '.join(sorted(want))}")
     if have != want:
         fail("the database is not up to date: run 'liaison db upgrade'")
 
@@ -99,9 +108,9 @@ def init(demo: Annotated[bool, typer.Option(help="Also create the demo liaison o
     """Create or upgrade the database and load reference data (nations, ALLIANCE, AP4)."""
     settings = load_settings()
     token = _initialise(settings, demo=demo)
-    console.print(f"hub ready at {settings.effective_database_url}")
+    say(f"hub ready at {settings.effective_database_url}")
     if token:
-        console.print(f"demo API token for analyst-jp: {token}")
+        say(f"demo API token for analyst-jp: {token}")
 
 
 @app.command()
@@ -137,10 +146,9 @@ def check_secret(settings: Settings, host: str) -> None:
             f"refusing to serve on {host} with the placeholder LIAISON_SECRET_KEY: anyone could forge sessions. "
             "Set LIAISON_SECRET_KEY to a random value (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
         )
-    errors.print(
-        "[bold yellow]warning:[/] LIAISON_SECRET_KEY is the public placeholder: sessions and cursors can be forged. "
-        "Fine for a demo on this machine only; set it before serving anyone else.",
-        highlight=False,
+    warn(
+        "LIAISON_SECRET_KEY is the public placeholder: sessions and cursors can be forged. "
+        "Fine for a demo on this machine only; set it before serving anyone else."
     )
 
 
@@ -175,14 +183,14 @@ def demo(
     token = _initialise(settings, demo=True)
     url = f"http://{host}:{port}"
     console.rule("[bold]Liaison Hub demo")
-    console.print(f"web interface:  {url}/")
-    console.print(f"API docs:       {url}/api/v1/docs")
-    console.print(f"sign in as any of: {', '.join(u.username for u in DEMO_USERS)}")
-    console.print(f"password:       {DEMO_PASSWORD}")
-    console.print(f"TAXII 2.1:      {url}/taxii2/ (discovery; sample data in collection '{SAMPLE_COLLECTION}')")
+    say(f"web interface:  {url}/")
+    say(f"API docs:       {url}/api/v1/docs")
+    say(f"sign in as any of: {', '.join(u.username for u in DEMO_USERS)}")
+    say(f"password:       {DEMO_PASSWORD}")
+    say(f"TAXII 2.1:      {url}/taxii2/ (discovery; sample data in collection '{SAMPLE_COLLECTION}')")
     if token:
-        console.print(f"API token:      {token}  (analyst-jp; a new one each start)", soft_wrap=True)
-        console.print(f"TAXII client:   user analyst-jp, password {token}", soft_wrap=True)
+        say(f"API token:      {token}  (analyst-jp; a new one each start)", soft_wrap=True)
+        say(f"TAXII client:   user analyst-jp, password {token}", soft_wrap=True)
     console.rule()
     _serve(settings, host=host, port=port, access_log=True)  # a newcomer sees their TAXII client arrive
 
@@ -197,16 +205,22 @@ def audit_verify() -> None:
             f"audit chain broken at entry {result.first_bad_seq}: {result.reason} "
             f"({result.checked} entries verified before it)"
         )
-    console.print(f"audit chain intact: {result.checked} entries")
+    say(f"audit chain intact: {result.checked} entries")
 
 
 @audit_app.command("log")
 def audit_log(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None:
     """Show the newest audit entries."""
     with transaction() as ctx:
-        table = Table("seq", "at (UTC)", "actor", "action", "entity", "source")
-        for e in audit_repo.latest(ctx.session, ctx.actor.principal, limit=limit):
-            table.add_row(
-                str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, f"{e.entity_type}:{e.entity_id}", e.source
+        output = table("seq", "at (UTC)", "actor", "action", "entity", "source")
+        for e in entries(ctx.session, ctx.actor, limit=limit):
+            add_row(
+                output,
+                e.seq,
+                f"{e.at:%Y-%m-%d %H:%M:%S}",
+                e.actor,
+                e.action,
+                f"{e.entity_type}:{e.entity_id}",
+                e.source,
             )
-        console.print(table)
+        console.print(output)

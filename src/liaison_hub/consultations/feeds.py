@@ -57,6 +57,11 @@ def create_feed(session: Session, actor: Actor, *, series_id: int | None, secret
     return row, secret
 
 
+def feeds_of(session: Session, principal: Principal) -> Sequence[CalendarFeed]:
+    """The principal's own calendar feeds (never their secrets)."""
+    return repo.feeds_of_user(session, principal.user_id or -1)
+
+
 def revoke_feed(session: Session, actor: Actor, *, feed_id: int) -> CalendarFeed:
     feeds = {f.id: f for f in repo.feeds_of_user(session, actor.principal.user_id or -1)}
     row = feeds.get(feed_id)

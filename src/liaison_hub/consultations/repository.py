@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, delete, func, select
 from sqlalchemy.orm import Session
 
 from liaison_hub.models import Audience, Organisation, User
@@ -46,6 +46,18 @@ def list_series(session: Session, principal: Principal) -> Sequence[Consultation
 def get_series(session: Session, principal: Principal, series_id: int) -> ConsultationSeries | None:
     stmt = readable(select(ConsultationSeries).where(ConsultationSeries.id == series_id), principal)
     return session.scalar(stmt)
+
+
+def series_of_organisations(
+    session: Session, principal: Principal, organisation_ids: Iterable[int]
+) -> Sequence[ConsultationSeries]:
+    """Series the principal may read that these organisations own or take part in."""
+    ids = list(organisation_ids)
+    taking_part = select(SeriesParticipant.series_id).where(SeriesParticipant.organisation_id.in_(ids))
+    stmt = select(ConsultationSeries).where(
+        ConsultationSeries.owner_organisation_id.in_(ids) | ConsultationSeries.id.in_(taking_part)
+    )
+    return session.scalars(readable(stmt, principal).order_by(ConsultationSeries.title, ConsultationSeries.id)).all()
 
 
 def series_by_ids(session: Session, principal: Principal, ids: Iterable[int]) -> dict[int, ConsultationSeries]:
@@ -244,3 +256,15 @@ def decision_numbers(session: Session, principal: Principal, ids: Iterable[int])
     stmt = readable(select(Decision.series_id).where(Decision.id.in_(wanted)), principal, Decision)
     numbers = visible_decision_numbers(session, principal, set(session.scalars(stmt)))
     return {i: n for i, n in numbers.items() if i in wanted}
+
+
+def agenda_item(session: Session, principal: Principal, item_id: int) -> AgendaItem | None:
+    stmt = select(AgendaItem).where(AgendaItem.id == item_id)
+    return session.scalar(readable(stmt.where(AgendaItem.meeting_id.in_(visible_meetings(principal))), principal))
+
+
+def delete_agenda_item(session: Session, item_id: int) -> int:
+    """Remove an agenda item with its record links; how many links went with it."""
+    links = session.execute(delete(RecordLink).where(RecordLink.agenda_item_id == item_id))
+    session.execute(delete(AgendaItem).where(AgendaItem.id == item_id))
+    return int(getattr(links, "rowcount", 0) or 0)

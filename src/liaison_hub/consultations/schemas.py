@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from liaison_hub.fields import RecurrenceRule, TimeOfDay, Username, ZoneName
 from liaison_hub.policy.schemas import MarkingIn, MarkingRead
 
 
@@ -36,24 +37,26 @@ class Strict(BaseModel):
 class ParticipantIn(Strict):
     """An organisation by short name; its zone defaults to its nation's, its hours to 08:00-18:00 local."""
 
-    organisation: str = Field(min_length=1, max_length=40)
-    zone: str | None = Field(default=None, max_length=64, examples=["Asia/Tokyo"])
-    earliest: time = time(8)
-    latest: time = time(18)
+    organisation: str = Field(
+        min_length=1, max_length=40, description="Short name of an organisation in the hub's directory."
+    )
+    zone: ZoneName | None = Field(default=None, description="Default: the zone of the organisation's nation.")
+    earliest: TimeOfDay = Field(default=time(8), description="Local time of day, before ``latest``.")
+    latest: TimeOfDay = Field(default=time(18), description="Local time of day, after ``earliest``.")
 
     @model_validator(mode="after")
     def _hours(self) -> ParticipantIn:
         if self.earliest >= self.latest:
-            raise ValueError("acceptable hours: earliest must be before latest")
+            raise ValueError(f"acceptable hours: earliest ({self.earliest:%H:%M}) must be before latest")
         return self
 
 
 class SeriesCreate(Strict):
     title: str = Field(min_length=1, max_length=200)
     areas: list[Area] = Field(default_factory=lambda: [Area.cyber])
-    rule: str = Field(min_length=6, max_length=500, examples=["FREQ=MONTHLY;INTERVAL=3;BYDAY=WE;BYSETPOS=2"])
+    rule: RecurrenceRule = Field(max_length=500, description="RFC 5545 RRULE value without DTSTART or BYHOUR.")
     first_date: date
-    anchor_zone: str = Field(max_length=64, examples=["UTC", "Asia/Tokyo"])
+    anchor_zone: ZoneName = Field(description="The zone in which the rule's dates fall.")
     duration_minutes: int = Field(default=90, ge=15, le=480)
     participants: list[ParticipantIn] = Field(min_length=1, max_length=40)
     marking: MarkingIn = Field(default_factory=MarkingIn)
@@ -81,6 +84,9 @@ class SeriesRead(BaseModel):
     title: str
     areas: list[str]
     rule: str
+    rule_in_words: str = Field(
+        default="", description='The rule in plain English, e.g. "Every 3 months, on the 2nd Wednesday".'
+    )
     first_date: date
     anchor_zone: str
     rule_time: str | None
@@ -230,10 +236,16 @@ class DecisionRead(BaseModel):
 
 class ActionCreate(Strict):
     title: str = Field(min_length=1, max_length=300)
-    owner: str = Field(description="Owner organisation (short name).")
-    assignee: str | None = Field(default=None, description="Username.")
-    due_on: date
-    decision_number: int | None = None
+    owner: str = Field(
+        min_length=1,
+        max_length=40,
+        description="Owner organisation: a short name in the directory that the action's marking reaches.",
+    )
+    assignee: Username | None = Field(default=None, description="Username of a user the marking reaches.")
+    due_on: date = Field(description="On or after the meeting's date.")
+    decision_number: int | None = Field(
+        default=None, ge=1, description="A decision of this series, as numbered for you."
+    )
     marking: MarkingIn | None = None
 
 

@@ -18,12 +18,41 @@ from liaison_hub.db.types import utcnow
 from liaison_hub.directory import repository as directory
 from liaison_hub.errors import Forbidden, InvalidInput, NotFound
 from liaison_hub.models import Audience, Organisation
-from liaison_hub.models.consultations import ConsultationSeries, Meeting, SeriesParticipant
+from liaison_hub.models.consultations import ActionItem, ConsultationSeries, Meeting, SeriesParticipant
 from liaison_hub.policy import rights
 from liaison_hub.policy.audiences import audience_for
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor, Principal, Role
 from liaison_hub.policy.schemas import MarkingIn, audience_label, resolve_marking
+
+
+def list_series(session: Session, principal: Principal) -> Sequence[ConsultationSeries]:
+    """Series the principal may read, by title."""
+    return repo.list_series(session, principal)
+
+
+def series_of_organisations(
+    session: Session, principal: Principal, organisation_ids: Iterable[int]
+) -> Sequence[ConsultationSeries]:
+    """Series the principal may read that these organisations own or attend (an organisation's page)."""
+    return repo.series_of_organisations(session, principal, organisation_ids)
+
+
+def my_actions(
+    session: Session, principal: Principal, today: date, *, include_closed: bool = False
+) -> Sequence[ActionItem]:
+    """Actions assigned to the principal or owned by its organisation, overdue (as of ``today``) first."""
+    return repo.my_actions(session, principal, today, include_closed=include_closed)
+
+
+def meeting_audience_ids(session: Session, principal: Principal, series_id: int) -> list[int]:
+    """Audiences of the meetings of a series the principal may read (for a page's classification banner)."""
+    return [m.audience_id for m in repo.meetings_of_series(session, principal, [series_id])]
+
+
+def audiences(session: Session, ids: Iterable[int]) -> list[Audience]:
+    """The audience rows of records already read (for a page's classification banner)."""
+    return list(repo.audiences(session, ids).values())
 
 
 def series(session: Session, principal: Principal, series_id: int) -> ConsultationSeries:

@@ -4,13 +4,15 @@ may read (names and audiences fetched once per call, never per row)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
 from liaison_hub.consultations import repository as repo
 from liaison_hub.consultations import zones
+from liaison_hub.consultations.fairness import Fairness, fairness
 from liaison_hub.consultations.meetings import is_overdue
+from liaison_hub.consultations.rules import describe_rule
 from liaison_hub.consultations.scheduling import Attendee, meeting_cost
 from liaison_hub.consultations.schemas import (
     ActionRead,
@@ -29,7 +31,7 @@ from liaison_hub.consultations.schemas import (
     ScheduleRead,
     SeriesRead,
 )
-from liaison_hub.consultations.service import Proposal, changeable, meeting, series
+from liaison_hub.consultations.service import Proposal, attendees, changeable, meeting, series
 from liaison_hub.db.types import utcnow
 from liaison_hub.models.consultations import ActionItem, ConsultationSeries, Decision, Meeting
 from liaison_hub.policy.principal import Principal
@@ -80,6 +82,7 @@ def series_reads(session: Session, rows: Sequence[ConsultationSeries]) -> list[S
             title=s.title,
             areas=s.areas,
             rule=s.rule,
+            rule_in_words=describe_rule(s.rule),
             first_date=s.first_date,
             anchor_zone=s.anchor_zone,
             rule_time=s.rule_time,
@@ -296,3 +299,18 @@ def meeting_audience_ids(session: Session, principal: Principal, meeting_id: int
     ids |= {d.audience_id for d in repo.decisions(session, principal, [row.id])}
     ids |= {a.audience_id for a in repo.actions_of_meetings(session, principal, [row.id])}
     return ids
+
+
+def series_decisions(session: Session, principal: Principal, series_id: int) -> list[DecisionRead]:
+    """Every decision of a series the principal may read, numbered as it sees them (to link an action to one)."""
+    meeting_ids = [m.id for m in repo.meetings_of_series(session, principal, [series_id])]
+    return decision_reads(session, principal, repo.decisions(session, principal, meeting_ids))
+
+
+def series_fairness(session: Session, principal: Principal, series_id: int, *, after: datetime) -> Fairness:
+    """The scheduled (not cancelled) meetings of a series that end after ``after``, as each participant lives them."""
+    row = series(session, principal, series_id)
+    meetings = repo.list_meetings(session, principal, series_id=series_id, after=after)
+    starts = [m.starts_at for m in meetings if m.status != "cancelled"]
+    duration = timedelta(minutes=row.duration_minutes)
+    return fairness(attendees(session, row), starts, duration, since=after)

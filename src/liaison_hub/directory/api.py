@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request, status
 
 from liaison_hub.api.deps import Admin, CurrentPrincipal, DbSession, Reader, State, client_source
-from liaison_hub.directory import repository as repo
 from liaison_hub.directory import service
 from liaison_hub.directory.schemas import (
     GroupingCreate,
@@ -67,7 +66,7 @@ def list_nations(
     session: DbSession, _: Reader, status: NationStatus | None = None, q: str | None = Query(None, max_length=100)
 ) -> list[NationRead]:
     """Every ISO 3166-1 nation, with its status towards the alliance."""
-    rows = repo.list_nations(session, status=status.value if status else None, query=q)
+    rows = service.list_nations(session, status=status.value if status else None, query=q)
     return [NationRead.model_validate(row) for row in rows]
 
 
@@ -84,7 +83,7 @@ def update_nation(code: str, data: NationUpdate, session: DbSession, actor: Admi
 
 @router.get("/groupings", response_model=list[GroupingRead])
 def list_groupings(session: DbSession, _: Reader) -> list[GroupingRead]:
-    return [grouping_read(g) for g in repo.list_groupings(session)]
+    return [grouping_read(g) for g in service.list_groupings(session)]
 
 
 @router.post("/groupings", response_model=GroupingRead, status_code=status.HTTP_201_CREATED)
@@ -114,7 +113,7 @@ def remove_member(code: str, nation: str, session: DbSession, actor: Admin) -> G
 
 @router.get("/organisations", response_model=list[OrganisationRead])
 def list_organisations(session: DbSession, _: Reader, nation: str | None = None) -> list[OrganisationRead]:
-    return [OrganisationRead.model_validate(o) for o in repo.list_organisations(session, nation_code=nation)]
+    return [OrganisationRead.model_validate(o) for o in service.list_organisations(session, nation_code=nation)]
 
 
 @router.post("/organisations", response_model=OrganisationRead, status_code=status.HTTP_201_CREATED)
@@ -135,7 +134,7 @@ def update_organisation(ref: str, data: OrganisationUpdate, session: DbSession, 
 
 @router.get("/users", response_model=list[UserRead])
 def list_users(session: DbSession, _: Reader) -> list[UserRead]:
-    return [user_read(u) for u in repo.list_users(session)]
+    return [user_read(u) for u in service.list_users(session)]
 
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
@@ -155,7 +154,7 @@ def update_user(username: str, data: UserUpdate, session: DbSession, actor: Admi
 
 @router.get("/users/{username}/tokens", response_model=list[TokenRead])
 def list_tokens(username: str, session: DbSession, actor: Admin) -> list[TokenRead]:
-    return [TokenRead.model_validate(t) for t in repo.list_tokens(session, service.user(session, username).id)]
+    return [TokenRead.model_validate(t) for t in service.list_tokens(session, username)]
 
 
 @router.post("/users/{username}/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
@@ -168,8 +167,9 @@ def create_token(username: str, data: TokenCreate, session: DbSession, actor: Ad
 
 
 @router.get("/me/tokens", response_model=list[TokenRead])
-def my_tokens(session: DbSession, principal: CurrentPrincipal) -> list[TokenRead]:
-    return [TokenRead.model_validate(t) for t in repo.list_tokens(session, principal.user_id or -1)]
+def my_tokens(request: Request, session: DbSession, principal: CurrentPrincipal) -> list[TokenRead]:
+    actor = Actor(principal, client_source(request))
+    return [TokenRead.model_validate(t) for t in service.my_tokens(session, actor)]
 
 
 @router.post("/me/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)

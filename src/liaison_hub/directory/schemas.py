@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from liaison_hub.fields import Username
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.policy.principal import Role, Scope
 
@@ -73,12 +74,12 @@ def _clearance(value: str) -> str:
 
 def _zone(value: str) -> str:
     if value not in available_timezones():
-        raise ValueError(f"unknown IANA time zone {value!r}")
+        raise ValueError(f"{value[:64]!r} is not a time zone name; use an IANA name such as Asia/Tokyo or UTC")
     return value
 
 
 class UserCreate(Schema):
-    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
+    username: Username
     display_name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=254)
     organisation: str = Field(description="Organisation short name.")
@@ -94,6 +95,7 @@ class UserCreate(Schema):
 class UserUpdate(Schema):
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=254)
+    organisation: str | None = Field(default=None, description="Organisation short name.")
     roles: list[Role] | None = Field(default=None, min_length=1)
     clearance: str | None = None
     timezone: str | None = None

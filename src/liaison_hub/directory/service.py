@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,11 +22,11 @@ from liaison_hub.directory.schemas import (
     UserCreate,
     UserUpdate,
 )
-from liaison_hub.directory.security import hash_password, new_token, token_digest
+from liaison_hub.directory.security import hash_password, new_token, token_digest, verify_password
 from liaison_hub.errors import Conflict, Forbidden, InvalidInput, NotFound
 from liaison_hub.models import ApiToken, Grouping, GroupingMember, Nation, Organisation, User
 from liaison_hub.policy import rights
-from liaison_hub.policy.principal import Actor
+from liaison_hub.policy.principal import Actor, Principal
 from liaison_hub.policy.rights import allowed_scopes
 from liaison_hub.policy.visibility import membership_changed
 
@@ -34,6 +35,36 @@ ALLIANCE = "ALLIANCE"
 
 def require_admin(actor: Actor) -> None:
     rights.require_admin(actor, what="change the directory")
+
+
+def list_nations(session: Session, *, status: str | None = None, query: str | None = None) -> Sequence[Nation]:
+    """Nations, filtered by status and by part of a name or code."""
+    return repo.list_nations(session, status=status, query=query)
+
+
+def nation_names(session: Session) -> dict[str, str]:
+    return {n.code: n.name for n in repo.list_nations(session)}
+
+
+def list_groupings(session: Session) -> Sequence[Grouping]:
+    return repo.list_groupings(session)
+
+
+def list_organisations(session: Session, *, nation_code: str | None = None) -> Sequence[Organisation]:
+    return repo.list_organisations(session, nation_code=nation_code)
+
+
+def list_users(session: Session, *, organisation_id: int | None = None) -> Sequence[User]:
+    return repo.list_users(session, organisation_id=organisation_id)
+
+
+def list_tokens(session: Session, username: str) -> Sequence[ApiToken]:
+    """A user's tokens (never the tokens themselves: only their prefixes)."""
+    return repo.list_tokens(session, user(session, username).id)
+
+
+def my_tokens(session: Session, actor: Actor) -> Sequence[ApiToken]:
+    return repo.list_tokens(session, actor.principal.user_id or -1)
 
 
 def nation(session: Session, code: str) -> Nation:
@@ -191,6 +222,12 @@ def update_organisation(session: Session, actor: Actor, *, ref: str | int, data:
     return org
 
 
+def local_today(session: Session, principal: Principal) -> date:
+    """Today's date where the user is (their own time zone): what "due today" and "overdue" are counted from."""
+    account = repo.get_user_by_id(session, principal.user_id) if principal.user_id is not None else None
+    return utcnow().astimezone(ZoneInfo(account.timezone if account else "UTC")).date()
+
+
 def user(session: Session, username: str) -> User:
     found = repo.get_user(session, username)
     if found is None:
@@ -229,19 +266,58 @@ def create_user(session: Session, actor: Actor, *, data: UserCreate) -> User:
 
 
 def update_user(session: Session, actor: Actor, *, username: str, data: UserUpdate) -> User:
+    """Change a user (admins). Role, clearance and state changes are audited with their old and new values; a new
+    password or a deactivation ends the user's web sessions at once."""
     require_admin(actor)
     account = user(session, username)
-    changes = data.model_dump(exclude_none=True, exclude={"password"})
-    for field, value in changes.items():
-        setattr(account, field, [r.value for r in value] if field == "roles" else value)
+    if data.is_active is False and account.id == actor.principal.user_id:
+        raise InvalidInput("is_active: you cannot deactivate your own account; ask another administrator")
+    changes: dict[str, object] = {}
+    if data.organisation is not None and data.organisation != account.organisation.short_name:
+        moved_to = organisation(session, data.organisation)
+        changes["organisation"] = {"from": account.organisation.short_name, "to": moved_to.short_name}
+        account.organisation_id, account.organisation = moved_to.id, moved_to
+    for field, value in data.model_dump(exclude_none=True, exclude={"password", "organisation"}).items():
+        new = [r.value for r in value] if field == "roles" else value
+        old = getattr(account, field)
+        if old != new and not (old in (None, "") and new in (None, "")):
+            changes[field] = {"from": old, "to": new} if field in AUDITED_VALUES else "changed"
+            setattr(account, field, new)
     if data.password:
         account.password_hash = hash_password(data.password)
-        changes["password"] = "changed"
+        changes["password"] = "reset"
     if data.password or data.is_active is False:
         changes["web_sessions_ended"] = repo.revoke_web_sessions(session, account.id, utcnow())
     session.flush()
     record(session, actor, action="user.update", entity_type="user", entity_id=account.username, details=changes)
     return account
+
+
+AUDITED_VALUES = frozenset({"roles", "clearance", "is_active", "timezone"})
+"""Fields whose old and new values the audit trail keeps (the others are noted as changed)."""
+
+
+def change_own_password(session: Session, actor: Actor, *, current: str, new: str) -> User:
+    """A user changes their own password: the current one must be right; every web session of theirs ends (the
+    caller starts a new one for the browser that asked)."""
+    if actor.principal.user_id is None:
+        raise Forbidden("only a user has a password")
+    account = user(session, actor.principal.username)
+    if not verify_password(account.password_hash, current):
+        raise InvalidInput("current password: this is not your current password")
+    if len(new) < MIN_PASSWORD:
+        raise InvalidInput(f"new password: use at least {MIN_PASSWORD} characters")
+    if new == current:
+        raise InvalidInput("new password: choose a password different from the current one")
+    account.password_hash = hash_password(new)
+    ended = repo.revoke_web_sessions(session, account.id, utcnow())
+    session.flush()
+    details = {"password": "changed", "web_sessions_ended": ended}
+    record(session, actor, action="user.password", entity_type="user", entity_id=account.username, details=details)
+    return account
+
+
+MIN_PASSWORD = 12
 
 
 def create_token(
@@ -282,9 +358,12 @@ def create_token(
     return row, token
 
 
-def revoke_token(session: Session, actor: Actor, *, token_id: int) -> ApiToken:
+def revoke_token(session: Session, actor: Actor, *, token_id: int, own_only: bool = False) -> ApiToken:
+    """Revoke a token: one's own, or anyone's as an administrator unless ``own_only`` (the self-service page). A
+    token the actor may not revoke is "not found", as if it did not exist."""
     row = repo.get_token(session, token_id)
-    if row is None or (row.user_id != actor.principal.user_id and not actor.principal.is_admin):
+    mine = row is not None and row.user_id == actor.principal.user_id
+    if row is None or not (mine or (actor.principal.is_admin and not own_only)):
         raise NotFound(f"unknown token {token_id}")
     if row.revoked_at is None:
         row.revoked_at = utcnow()

@@ -5,17 +5,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from liaison_hub.api.deps import Admin, DbSession, Reader, State, Writer
 from liaison_hub.db.engine import session_scope
+from liaison_hub.fields import ClassificationCode, TlpName
 from liaison_hub.intel import exchange
 from liaison_hub.intel import service as intel
 from liaison_hub.intel.correlation import service as correlation
 from liaison_hub.intel.correlation.schemas import ObjectCorrelations, SearchResult, SightingRead
-from liaison_hub.intel.schemas import CollectionAccess, CollectionCreate, CollectionUpdate, IngestResult
+from liaison_hub.intel.schemas import (
+    CollectionAccess,
+    CollectionCreate,
+    CollectionUpdate,
+    DefaultMarking,
+    IngestResult,
+)
 from liaison_hub.intel.stix import MEDIA_TYPE_STIX
 
 router = APIRouter(prefix="/intel", tags=["intel"])
@@ -107,15 +114,48 @@ def delete_collection(ref: str, session: DbSession, actor: Admin) -> dict[str, i
     return {"readable_versions_deleted": intel.delete_collection(session, actor, collection=ref)}
 
 
-@router.post("/collections/{ref}/upload", response_model=UploadResult)
-def upload(ref: str, file: UploadFile, session: DbSession, actor: Writer, state: State) -> UploadResult:
+STIX_FILE = (
+    "A STIX 2.1 bundle (a JSON object with type 'bundle' and an 'objects' list) or JSON lines (one STIX object or "
+    "bundle per line), UTF-8. Anything else stores nothing and answers 422; objects refused one by one are listed "
+    "with their reasons in the answer."
+)
+
+
+@router.post(
+    "/collections/{ref}/upload",
+    response_model=UploadResult,
+    responses={404: {"description": "No such collection"}, 422: {"description": "Not a STIX file, or a bad marking"}},
+)
+def upload(
+    ref: str,
+    file: Annotated[UploadFile, File(description=STIX_FILE, media_type="application/json")],
+    session: DbSession,
+    actor: Writer,
+    state: State,
+    tlp: Annotated[
+        TlpName | None,
+        Form(
+            description="With the fields below: the marking of objects that carry none, "
+            "instead of the collection's default."
+        ),
+    ] = None,
+    classification: Annotated[ClassificationCode, Form()] = "NU",
+    releasable_to: Annotated[list[str] | None, Form(description="Nations or groupings; repeat.")] = None,
+    recipients: Annotated[list[str] | None, Form(description="Organisation short names; repeat.")] = None,
+) -> UploadResult:
     """Store a STIX bundle or JSON lines file; a file that is not JSON or not STIX stores nothing (422)."""
+    chosen = None
+    if tlp is not None:
+        chosen = DefaultMarking(
+            tlp=tlp, classification=classification, releasable_to=releasable_to, recipients=recipients or []
+        )
     result = intel.ingest(
         session,
         actor,
         collection=ref,
         objects=exchange.read_objects(file.file),
         accreditation=state.accreditation,
+        default_marking=chosen,
     )
     return upload_result(result)
 

@@ -23,9 +23,9 @@ from liaison_hub.intel.markings import Facets
 from liaison_hub.intel.schemas import CollectionAccess, CollectionCreate, CollectionUpdate, DefaultMarking
 from liaison_hub.models.intel import IntelCollection
 from liaison_hub.policy import audience_for
-from liaison_hub.policy.levels import TLP, Level
+from liaison_hub.policy.levels import TLP, Level, parse_classification
 from liaison_hub.policy.principal import Actor, Principal, Scope
-from liaison_hub.policy.rights import may_write, require_admin
+from liaison_hub.policy.rights import may_write, require_admin, require_cleared
 from liaison_hub.policy.schemas import MarkingIn, resolve_marking
 
 CLEAR = Facets(tlp=TLP.clear, classification="NU")
@@ -53,6 +53,13 @@ def collection_access(principal: Principal, collection: IntelCollection) -> Coll
 
 def _may_write(principal: Principal, write_roles: Iterable[str]) -> bool:
     return may_write(principal, write_roles)
+
+
+def upload_marking(session: Session, spec: DefaultMarking, actor: Actor, accreditation: Level) -> Facets:
+    """The marking a writer chose for one upload (objects without a marking, and facets theirs leave open); checked
+    like a collection's default, and again (clearance, accreditation) for every marking the upload stores."""
+    require_cleared(actor.principal, parse_classification(spec.classification).rank)
+    return Facets.from_json(_default_facets(session, spec, actor, accreditation))
 
 
 def _default_facets(session: Session, spec: DefaultMarking, actor: Actor, accreditation: Level) -> dict[str, object]:

@@ -191,8 +191,10 @@ def export_documents(
     *,
     collections: list[str] | None = None,
     versions: str = "all",
+    types: Iterable[str] = (),
 ) -> Iterator[bytes]:
-    """Every version (or only the latest, ``versions='last'``) the principal may read, collection by collection.
+    """Every version (or only the latest, ``versions='last'``) the principal may read, collection by collection,
+    of the given ``types`` (default: all).
 
     Collections are checked at once in ``session`` (unknown ones raise NotFound before anything is written); the
     pages are then read lazily, each in its own short transaction from ``open_session`` (keyset pagination needs no
@@ -201,7 +203,7 @@ def export_documents(
     for ref in refs:
         if not intel.get_collection(session, principal, ref).can_read:
             raise Forbidden(f"you may not read collection {ref!r}")
-    return _pages(open_session, principal, refs, ObjectFilters(versions=(versions,)))
+    return _pages(open_session, principal, refs, ObjectFilters(versions=(versions,), types=tuple(types)))
 
 
 def _pages(

@@ -50,9 +50,11 @@ from liaison_hub.intel.collections import (
     readable_id,
     resolve,
     update_collection,
+    upload_marking,
 )
 from liaison_hub.intel.ingest import BATCH_SIZE, Ingest, register_batch_hook, unregister_batch_hook, version_flags
 from liaison_hub.intel.schemas import (
+    DefaultMarking,
     DocumentPage,
     DocumentRow,
     IngestResult,
@@ -107,11 +109,14 @@ def ingest(
     keep_successes: bool = False,
     batch_size: int = BATCH_SIZE,
     max_failures: int | None = None,
+    default_marking: DefaultMarking | None = None,
 ) -> IngestResult:
-    """Store STIX objects in a collection (see the module docstring); one audit entry with the counts."""
+    """Store STIX objects in a collection (see the module docstring); one audit entry with the counts.
+    ``default_marking`` replaces the collection's default for this ingest (the writer's choice on upload)."""
     row, access = resolve(session, actor.principal, collection)
     if not access.can_write:
         raise Forbidden("you may not write to this collection")
+    chosen = upload_marking(session, default_marking, actor, accreditation) if default_marking is not None else None
     owner = owner_organisation_id if owner_organisation_id is not None else actor.principal.organisation_id
     if owner != actor.principal.organisation_id and actor.principal.kind != "system":
         raise Forbidden("objects are owned by your own organisation")
@@ -123,6 +128,7 @@ def ingest(
         owner_organisation_id=owner,
         keep_successes=keep_successes,
         max_failures=max_failures,
+        default_marking=chosen,
     ).run(objects, batch_size)
     if result.stored:
         analyze_if_grown(engine_of(session), GROWN_BY_INGEST)

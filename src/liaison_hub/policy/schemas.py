@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison_hub.errors import InvalidInput
+from liaison_hub.fields import ClassificationCode, TlpName
 from liaison_hub.models import Audience, Organisation
 from liaison_hub.policy.levels import TLP, classification_levels, parse_classification
 from liaison_hub.policy.marking import Marking, label
@@ -19,8 +20,8 @@ class MarkingIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    tlp: str = Field(default="amber", examples=["amber"])
-    classification: str = Field(default="NU", examples=["NR"])
+    tlp: TlpName = Field(default="amber", examples=["amber"])
+    classification: ClassificationCode = Field(default="NU", examples=["NR"])
     releasable_to: list[str] | None = Field(
         default=None,
         examples=[["ALLIANCE", "AP4"]],

@@ -48,9 +48,33 @@ __all__ = ["NAV_ITEMS", "NavItem", "flash", "install", "is_htmx", "page_router",
 
 def _page_routers() -> list[APIRouter]:
     """Every module's page router; a module adds its pages with one import and one entry here."""
-    from liaison_hub.web import consultations, directory, intel, pages, tokens
+    from liaison_hub.web import (
+        account,
+        audit,
+        consultations,
+        directory,
+        feeds,
+        intel,
+        intel_files,
+        meetings,
+        pages,
+        tokens,
+        users,
+    )
 
-    return [pages.router, directory.router, tokens.router, consultations.router, intel.router]
+    return [
+        pages.router,
+        account.router,
+        directory.router,
+        users.router,
+        tokens.router,
+        audit.router,
+        consultations.router,
+        meetings.router,
+        feeds.router,
+        intel_files.router,
+        intel.router,
+    ]
 
 
 def install(app: FastAPI) -> None:

@@ -1,56 +1,46 @@
-"""Consultation pages: series list, create form, series page with everyone's local times, meeting page (agenda,
-minutes, decisions, actions, add-action form) and "my actions" with overdue first."""
+"""Consultation pages: the series list, the form for a new series, and a series' page (everyone's local times, the
+scheduler's costs and their picture, a fair re-schedule to compare and accept). Meetings are in ``web.meetings``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from datetime import UTC, datetime, time
 
 from fastapi import Request
 from fastapi.responses import Response
-from markdown_it import MarkdownIt
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from liaison_hub.api.deps import DbSession, State
-from liaison_hub.consultations import meetings, repository, service, views
-from liaison_hub.consultations.schemas import ActionCreate, ActionStatus, ActionUpdate, ScheduleRequest, SeriesCreate
+from liaison_hub.consultations import fairness, service, views
+from liaison_hub.consultations.fairness import Fairness
+from liaison_hub.consultations.schemas import ScheduleRead, ScheduleRequest, SeriesCreate
 from liaison_hub.db.types import utcnow
 from liaison_hub.errors import HubError
-from liaison_hub.models import Audience
-from liaison_hub.policy.principal import Principal
+from liaison_hub.policy.principal import Actor
 from liaison_hub.policy.schemas import MarkingIn
 from liaison_hub.web.deps import SignedIn, WebWriter
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.forms import TextField, optional, parse_form
-from liaison_hub.web.rendering import NAV_ITEMS, NavItem, flash, redirect, render
+from liaison_hub.web.forms import TextField, form_problems, optional, parse_form
+from liaison_hub.web.rendering import NAV_ITEMS, NavItem, Viewer, flash, redirect, render
 from liaison_hub.web.security import Csrf
 
 router = page_router(prefix="/consultations")
 NAV_ITEMS.append(NavItem("Consultations", "/consultations", order=40))
-NAV_ITEMS.append(NavItem("My actions", "/consultations/actions", order=41))
-# Raw HTML in minutes is shown as text; markdown-it refuses javascript: and similar links.
-_markdown = MarkdownIt("commonmark", {"html": False})
-
-
-def markdown(text: str) -> Markup:
-    return Markup(_markdown.render(text))  # noqa: S704 - raw HTML disabled above, so the output is safe
-
-
-def _audiences(session: Session, ids: Iterable[int]) -> list[Audience]:
-    return list(repository.audiences(session, ids).values())
 
 
 @router.get("")
 def series_list(request: Request, session: DbSession, viewer: SignedIn) -> Response:
-    rows = repository.list_series(session, viewer.principal)
+    rows = service.list_series(session, viewer.principal)
     context = {"series": views.series_reads(session, rows)}
     return render(
-        request, "consultations/series_list.html", context, audiences=_audiences(session, [s.audience_id for s in rows])
+        request,
+        "consultations/series_list.html",
+        context,
+        audiences=service.audiences(session, [s.audience_id for s in rows]),
     )
 
 
 def _form_page(request: Request, error: HubError | None = None, values: dict[str, str] | None = None) -> Response:
-    context = {"error": error.message if error else None, "values": values or {}}
+    context = {"problems": form_problems(error), "values": values or {}}
     return render(request, "consultations/series_form.html", context, status_code=error.status if error else 200)
 
 
@@ -131,82 +121,64 @@ def create_series(
     return redirect(f"/consultations/series/{row.id}")
 
 
+def _proposal(
+    session: Session, viewer: Viewer, series_id: int, count: str, start: str
+) -> tuple[Fairness | None, ScheduleRead | None, dict[str, str]]:
+    """A fair schedule for the next meetings, not applied, to compare with the current one."""
+    values = {"count": count, "start": start}
+    request_ = parse_form(ScheduleRequest, count=count, start=optional(start))
+    proposal = service.propose(session, Actor(viewer.principal, "web"), series_id=series_id, request=request_)
+    since = datetime.combine(viewer.today, time(), UTC)
+    return fairness.of_schedule(proposal.schedule, since=since), views.schedule_read(proposal), values
+
+
 @router.get("/series/{series_id}")
-def series_page(series_id: int, request: Request, session: DbSession, viewer: SignedIn) -> Response:
-    """The series with a table of its meetings in every participant's local time."""
-    row = service.series(session, viewer.principal, series_id)
-    table = views.meeting_table(session, viewer.principal, series_id)
-    meeting_rows = repository.meetings_of_series(session, viewer.principal, [series_id])
-    context = {"series": views.series_reads(session, [row])[0], "meetings": table, "now": utcnow()}
-    return render(
-        request,
-        "consultations/series.html",
-        context,
-        audiences=_audiences(session, [row.audience_id, *[m.audience_id for m in meeting_rows]]),
-    )
-
-
-@router.get("/meetings/{meeting_id}")
-def meeting_page(meeting_id: int, request: Request, session: DbSession, viewer: SignedIn) -> Response:
-    return _meeting_page(request, session, viewer.principal, meeting_id)
-
-
-def _meeting_page(
-    request: Request, session: Session, principal: Principal, meeting_id: int, error: HubError | None = None
+def series_page(
+    series_id: int, request: Request, session: DbSession, viewer: SignedIn, count: str = "", start: str = ""
 ) -> Response:
-    detail = views.meeting_detail(session, principal, meeting_id, utcnow().date())
+    """The series: its rule in words, its meetings in every participant's local time, the scheduler's costs per
+    participant and their picture; with ``count``, a fair re-schedule of the next meetings to compare and accept."""
+    row = service.series(session, viewer.principal, series_id)
+    read = views.series_reads(session, [row])[0]
+    table = views.meeting_table(session, viewer.principal, series_id)
+    can_change = series_id in service.changeable(session, viewer.principal, [row])
+    now = utcnow()
+    proposed, schedule, values, error = None, None, {"count": count or "4", "start": start}, None
+    if count and can_change:
+        try:
+            proposed, schedule, values = _proposal(session, viewer, series_id, count, start)
+        except HubError as exc:
+            error = exc
     context = {
-        "detail": detail,
-        "error": error.message if error else None,
-        "markdown": markdown,
-        "statuses": [s.value for s in ActionStatus],
+        "series": read,
+        "meetings": table,
+        "now": now,
+        "current": views.series_fairness(session, viewer.principal, series_id, after=now),
+        "proposed": proposed,
+        "schedule": schedule,
+        "values": values,
+        "problems": form_problems(error),
+        "can_change": can_change,
     }
-    ids = views.meeting_audience_ids(session, principal, meeting_id)
+    ids = [row.audience_id, *service.meeting_audience_ids(session, viewer.principal, series_id)]
+    status = error.status if error else 200
     return render(
-        request,
-        "consultations/meeting.html",
-        context,
-        audiences=_audiences(session, ids),
-        status_code=error.status if error else 200,
+        request, "consultations/series.html", context, audiences=service.audiences(session, ids), status_code=status
     )
 
 
-@router.post("/meetings/{meeting_id}/actions")
-def add_action(
-    meeting_id: int,
+@router.post("/series/{series_id}/schedule")
+def accept_schedule(
+    series_id: int,
     request: Request,
     session: DbSession,
     actor: WebWriter,
-    state: State,
     _: Csrf,
-    title: TextField = "",
-    owner: TextField = "",
-    assignee: TextField = "",
-    due_on: TextField = "",
+    count: TextField = "4",
+    start: TextField = "",
 ) -> Response:
-    try:
-        data = parse_form(ActionCreate, title=title, owner=owner, assignee=optional(assignee), due_on=due_on)
-        meetings.add_action(session, actor, meeting_id=meeting_id, data=data, accreditation=state.accreditation)
-    except HubError as exc:
-        session.rollback()
-        return _meeting_page(request, session, actor.principal, meeting_id, exc)
-    flash(request, "Action added.", "success")
-    return redirect(f"/consultations/meetings/{meeting_id}#actions")
-
-
-@router.get("/actions")
-def my_actions(request: Request, session: DbSession, viewer: SignedIn) -> Response:
-    """Open actions assigned to me or owned by my organisation, overdue first."""
-    today = utcnow().date()
-    rows = repository.my_actions(session, viewer.principal, today)
-    context = {"actions": views.action_reads(session, viewer.principal, rows, today), "today": today}
-    return render(
-        request, "consultations/my_actions.html", context, audiences=_audiences(session, [a.audience_id for a in rows])
-    )
-
-
-@router.post("/actions/{action_id}/close")
-def close_action(action_id: int, request: Request, session: DbSession, actor: WebWriter, _: Csrf) -> Response:
-    meetings.update_action(session, actor, action_id=action_id, data=ActionUpdate(status=ActionStatus.done))
-    flash(request, "Action closed.", "success")
-    return redirect("/consultations/actions")
+    """Apply the fair schedule just compared: meetings are created or moved (feeds follow)."""
+    request_ = parse_form(ScheduleRequest, count=count, start=optional(start), apply=True)
+    proposal = service.propose(session, actor, series_id=series_id, request=request_)
+    flash(request, f"Schedule applied: {len(proposal.schedule.slots)} meetings created or moved.", "success")
+    return redirect(f"/consultations/series/{series_id}#occurrences")

@@ -1,31 +1,35 @@
-"""Directory pages: nations, groupings (admins change members), organisations and users (admins add them)."""
+"""Directory pages: nations (and one nation), groupings (admins change members), organisations (admins add them)
+and one organisation: its people, groupings, what it shares with the viewer and the consultations it attends."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from liaison_hub.api.deps import DbSession
-from liaison_hub.directory import repository as repo
+from liaison_hub.consultations import service as consultations
 from liaison_hub.directory import service as directory
-from liaison_hub.directory.schemas import NationStatus, OrganisationCreate, UserCreate
+from liaison_hub.directory.schemas import NationStatus, OrganisationCreate
 from liaison_hub.errors import HubError, InvalidInput
+from liaison_hub.intel.browse import stats as intel_stats
 from liaison_hub.models import Grouping
-from liaison_hub.policy.levels import classification_levels
-from liaison_hub.policy.principal import Role
 from liaison_hub.web.deps import SignedIn, WebAdmin
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.forms import ChoiceFields, TextField, optional, parse_form
+from liaison_hub.web.forms import TextField, form_problems, optional, parse_form
 from liaison_hub.web.rendering import flash, is_htmx, redirect, render
 from liaison_hub.web.security import Csrf
 
 router = page_router(prefix="/directory")
 
 COMMON_ZONES = ("UTC", "Europe/Brussels", "Asia/Tokyo", "Asia/Seoul", "Australia/Sydney", "Pacific/Auckland")
+
+
+@router.get("")
+def directory_home(_: SignedIn) -> Response:
+    return redirect("/directory/organisations")
 
 
 @router.get("/nations")
@@ -35,19 +39,19 @@ def nations(request: Request, session: DbSession, _: SignedIn, status: str = "",
         raise InvalidInput(f"unknown status {status!r}; expected one of {', '.join(NationStatus)}")
     if len(q) > 100:
         raise InvalidInput("the search text is too long (at most 100 characters)")
-    rows = repo.list_nations(session, status=status or None, query=q.strip() or None)
+    rows = directory.list_nations(session, status=status or None, query=q.strip() or None)
     context = {"nations": rows, "status": status, "q": q, "statuses": list(NationStatus)}
     return render(request, "directory/nations.html", context)
 
 
 def _nation_names(session: Session) -> dict[str, str]:
-    return {nation.code: nation.name for nation in repo.list_nations(session)}
+    return directory.nation_names(session)
 
 
 @router.get("/groupings")
 def groupings(request: Request, session: DbSession, _: SignedIn) -> Response:
     """Groupings and their current member nations; records marked for a grouping follow its membership."""
-    context = {"groupings": repo.list_groupings(session), "names": _nation_names(session)}
+    context = {"groupings": directory.list_groupings(session), "names": _nation_names(session)}
     return render(request, "directory/groupings.html", context)
 
 
@@ -81,10 +85,10 @@ def _organisations_page(
     request: Request, session: Session, *, form: Mapping[str, str] | None = None, error: HubError | None = None
 ) -> Response:
     context = {
-        "organisations": repo.list_organisations(session),
+        "organisations": directory.list_organisations(session),
         "names": _nation_names(session),
         "form": form or {"name": "", "short_name": "", "nation_code": ""},
-        "error": error.message if error else None,
+        "problems": form_problems(error),
     }
     return render(request, "directory/organisations.html", context, status_code=error.status if error else 200)
 
@@ -116,56 +120,50 @@ def add_organisation(
     return redirect("/directory/organisations")
 
 
-def _users_page(
-    request: Request, session: Session, *, form: Mapping[str, Any] | None = None, error: HubError | None = None
-) -> Response:
+@router.get("/nations/{code}")
+def nation_page(code: str, request: Request, session: DbSession, viewer: SignedIn) -> Response:
+    """One nation: its status, the groupings it belongs to, its organisations, what they share that the viewer may
+    read and the consultations they attend."""
+    found = directory.nation(session, code)
+    organisations = directory.list_organisations(session, nation_code=found.code)
+    groupings = [g for g in directory.list_groupings(session) if found.code in {m.nation_code for m in g.members}]
+    ids = [o.id for o in organisations]
+    attended = consultations.series_of_organisations(session, viewer.principal, ids)
+    shared = intel_stats.shared_by(session, viewer.principal, organisation_ids=ids)
     context = {
-        "users": repo.list_users(session),
-        "organisations": repo.list_organisations(session),
-        "roles": list(Role),
-        "levels": classification_levels(),
-        "zones": COMMON_ZONES,
-        "form": form or {"roles": [Role.reader.value], "clearance": "NU", "timezone": "UTC"},
-        "error": error.message if error else None,
+        "nation": found,
+        "organisations": organisations,
+        "groupings": groupings,
+        "series": attended,
+        "shared": shared,
     }
-    return render(request, "directory/users.html", context, status_code=error.status if error else 200)
+    return render(
+        request,
+        "directory/nation.html",
+        context,
+        audiences=consultations.audiences(session, [s.audience_id for s in attended]),
+    )
 
 
-@router.get("/users")
-def users(request: Request, session: DbSession, _: SignedIn) -> Response:
-    return _users_page(request, session)
-
-
-@router.post("/users")
-def add_user(
-    request: Request,
-    session: DbSession,
-    actor: WebAdmin,
-    _: Csrf,
-    username: TextField = "",
-    display_name: TextField = "",
-    email: TextField = "",
-    organisation: TextField = "",
-    roles: ChoiceFields = None,
-    clearance: TextField = "NU",
-    timezone: TextField = "UTC",
-    password: TextField = "",
-) -> Response:
-    """Add a user with roles, clearance, time zone and an initial password (Argon2-hashed by the service)."""
-    fields: dict[str, Any] = {
-        "username": username.strip(),
-        "display_name": display_name,
-        "email": optional(email),
-        "organisation": organisation,
-        "roles": roles or [],
-        "clearance": clearance,
-        "timezone": timezone.strip(),
-        "password": password or None,
+@router.get("/organisations/{ref}")
+def organisation_page(ref: str, request: Request, session: DbSession, viewer: SignedIn) -> Response:
+    """One organisation: its people, its nation's groupings, what it shares that the viewer may read, and the
+    consultations it attends (those the viewer may read)."""
+    org = directory.organisation(session, ref)
+    groupings = [g for g in directory.list_groupings(session) if org.nation_code in {m.nation_code for m in g.members}]
+    shared = intel_stats.shared_by(session, viewer.principal, organisation_ids=[org.id])
+    attended = consultations.series_of_organisations(session, viewer.principal, [org.id])
+    context = {
+        "organisation": org,
+        "nation": directory.nation(session, org.nation_code) if org.nation_code else None,
+        "members": directory.list_users(session, organisation_id=org.id),
+        "groupings": groupings,
+        "shared": shared,
+        "series": attended,
     }
-    try:
-        account = directory.create_user(session, actor, data=parse_form(UserCreate, **fields))
-    except HubError as exc:
-        session.rollback()
-        return _users_page(request, session, form=fields | {"password": ""}, error=exc)
-    flash(request, f"User {account.username} added.", "success")
-    return redirect("/directory/users")
+    return render(
+        request,
+        "directory/organisation.html",
+        context,
+        audiences=consultations.audiences(session, [s.audience_id for s in attended]),
+    )

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from liaison_hub.errors import HubError, Unauthenticated
+from liaison_hub.errors import HubError, Unauthenticated, problems
 from liaison_hub.web.rendering import is_htmx, redirect, render
 
 WEB_ROUTE_KEY = "liaison_hub.web_page"
@@ -89,11 +89,7 @@ def sign_in_first(request: Request) -> Response:
 
 
 def _problems(exc: RequestValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        field = ".".join(str(part) for part in error.get("loc", ())[1:]) or "request"
-        parts.append(f"{field}: {error.get('msg', 'invalid')}")
-    return "; ".join(parts)
+    return "; ".join(f"{field}: {message}" for field, message in problems(exc.errors(), skip=1))
 
 
 async def _delegate(previous: Handler | None, request: Request, exc: Exception, status: int) -> Response:

@@ -7,7 +7,7 @@ from typing import Annotated, TypeVar
 from fastapi import Form
 from pydantic import BaseModel, ValidationError
 
-from liaison_hub.errors import InvalidInput
+from liaison_hub.errors import HubError, InvalidFields, problems
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 
@@ -17,21 +17,20 @@ ChoiceFields = Annotated[list[str] | None, Form()]
 """Checkboxes or a multiple select: every ticked value."""
 
 
-def describe(exc: ValidationError) -> str:
-    """A validation failure in words a person filling in the form understands."""
-    parts = []
-    for error in exc.errors():
-        field = ".".join(str(part) for part in error["loc"]) or "form"
-        parts.append(f"{field.replace('_', ' ')}: {error['msg'].removeprefix('Value error, ')}")
-    return "; ".join(parts)
-
-
 def parse_form(schema: type[SchemaT], **fields: object) -> SchemaT:
-    """Validate form fields with an API schema; problems become one InvalidInput (422) naming each field."""
+    """Validate form fields with an API schema; every problem at once, each naming its field (InvalidFields, 422)."""
     try:
         return schema.model_validate(fields)
     except ValidationError as exc:
-        raise InvalidInput(describe(exc)) from None
+        raise InvalidFields(problems(exc.errors())) from None
+
+
+def form_problems(error: HubError | None) -> list[tuple[str, str]]:
+    """What a refused form shows above its fields: each field's problem, or the service's one message."""
+    if error is None:
+        return []
+    found: list[tuple[str, str]] = getattr(error, "problems", [])
+    return found or [("", error.message)]
 
 
 def optional(value: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from liaison_hub.db.types import utcnow
 from liaison_hub.models import Audience
 from liaison_hub.policy.levels import TLP, classification_levels, parse_classification
 from liaison_hub.policy.principal import Principal
@@ -54,13 +55,11 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "/", order=0),
-    NavItem("Nations", "/directory/nations", order=80),
-    NavItem("Groupings", "/directory/groupings", order=81),
-    NavItem("Organisations", "/directory/organisations", order=82),
-    NavItem("Users", "/directory/users", order=83),
-    NavItem("My API tokens", "/me/tokens", order=90),
+    NavItem("Directory", "/directory", order=80),
 ]
-"""The main navigation. Other modules append their own items (see the package docstring)."""
+"""The main navigation, one short word per module so that it fits one line at 1280 px; a module's own pages link
+to each other (e.g. the directory's nations, groupings, organisations and users). Other modules append their own
+items (see the package docstring); the viewer's account is linked beside their name."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,11 @@ class Viewer:
     display_name: str
     organisation: str
     timezone: str
+
+    @property
+    def today(self) -> date:
+        """Today's date where the viewer is: "due today" and "overdue" are counted in their own time zone."""
+        return utcnow().astimezone(ZoneInfo(self.timezone)).date()
 
     @property
     def can_write(self) -> bool:
@@ -109,6 +113,16 @@ def local_time(value: datetime | None, zone: str = "UTC") -> str:
     return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def stix_time(value: str | None, zone: str = "UTC") -> str:
+    """A STIX timestamp ("2027-04-14T05:00:00.000Z") in the viewer's own time zone; as written if unreadable."""
+    if not value:
+        return ""
+    try:
+        return local_time(datetime.fromisoformat(value), zone)
+    except ValueError:
+        return value
+
+
 def level_name(rank: int) -> str:
     return classification_levels()[rank].name
 
@@ -122,6 +136,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["local_time"] = local_time
+    env.filters["stix_time"] = stix_time
     env.globals["level_name"] = level_name
     return env
 

@@ -7,10 +7,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from liaison_hub.api.deps import DbSession, State
-from liaison_hub.directory import repository as repo
 from liaison_hub.directory import service as directory
 from liaison_hub.directory.schemas import TokenCreate
-from liaison_hub.errors import HubError, NotFound
+from liaison_hub.errors import HubError
+from liaison_hub.policy.principal import Actor
 from liaison_hub.web.deps import SignedIn, WebActor
 from liaison_hub.web.errors import page_router
 from liaison_hub.web.forms import ChoiceFields, TextField, optional, parse_form
@@ -30,7 +30,7 @@ def _tokens_page(
     status_code: int = 200,
 ) -> Response:
     context = {
-        "tokens": repo.list_tokens(session, viewer.principal.user_id or -1),
+        "tokens": directory.my_tokens(session, Actor(viewer.principal, "web")),
         "allowed_scopes": sorted(viewer.principal.scopes),
         "created": created,
         "error": error.message if error else None,
@@ -70,10 +70,7 @@ def create_my_token(
 
 @router.post("/{token_id}/revoke")
 def revoke_my_token(request: Request, session: DbSession, actor: WebActor, _: Csrf, token_id: int) -> Response:
-    """Revoke one of your tokens; anyone else's is "not found", as if it did not exist."""
-    owned = repo.get_token(session, token_id)
-    if owned is None or owned.user_id != actor.principal.user_id:
-        raise NotFound(f"unknown token {token_id}")
-    row = directory.revoke_token(session, actor, token_id=token_id)
+    """Revoke one of your tokens; anyone else's (even for an administrator) is "not found" here."""
+    row = directory.revoke_token(session, actor, token_id=token_id, own_only=True)
     flash(request, f"Token {row.name!r} ({row.prefix}…) revoked.", "success")
     return redirect("/me/tokens")

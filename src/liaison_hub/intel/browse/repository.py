@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from liaison_hub.intel.repository import filtered
 from liaison_hub.intel.schemas import ObjectFilters, Position
-from liaison_hub.models import Audience
+from liaison_hub.models import Audience, Organisation
 from liaison_hub.models.intel import StixObject
 from liaison_hub.models.intel_correlation import IntelObservable
 from liaison_hub.policy import readable
@@ -47,9 +47,11 @@ def page_objects(
     text: str | None = None,
     value_keys: Sequence[str] = (),
     before: Position | None = None,
+    after: Position | None = None,
     limit: int = 50,
 ) -> list[ListedRow]:
-    """Up to ``limit + 1`` readable latest versions, newest first, matching every filter given.
+    """Up to ``limit + 1`` readable latest versions, newest first (``after``: the oldest ones newer than it, oldest
+    first), matching every filter given.
 
     With ``text`` and ``value_keys`` both given, an object matches either (a search box takes both forms)."""
     o = StixObject
@@ -68,6 +70,9 @@ def page_objects(
         stmt = stmt.where(conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1])
     if before is not None:
         stmt = stmt.where(o.date_added < before.key)
+    if after is not None:
+        stmt = stmt.where(o.date_added > after.key).order_by(o.date_added, o.id).limit(limit + 1)
+        return [ListedRow(*r) for r in session.execute(stmt)]
     stmt = stmt.order_by(o.date_added.desc(), o.id.desc()).limit(limit + 1)
     return [ListedRow(*r) for r in session.execute(stmt)]
 
@@ -77,3 +82,50 @@ def types_in(session: Session, principal: Principal, *, collection_id: int) -> l
     o = StixObject
     stmt: AnySelect = select(o.type).where(o.collection_id == collection_id)
     return sorted(session.scalars(readable(stmt, principal, o).distinct()))
+
+
+def object_counts(
+    session: Session,
+    principal: Principal,
+    *,
+    owner_organisation_ids: Sequence[int] | None = None,
+    definitions: bool = True,
+) -> dict[int, int]:
+    """Per collection, how many objects the principal may read (distinct STIX ids with a readable version),
+    optionally only those these organisations shared, optionally without marking and extension definitions."""
+    o = StixObject
+    stmt: AnySelect = select(o.collection_id, func.count(func.distinct(o.stix_id))).group_by(o.collection_id)
+    if not definitions:
+        stmt = stmt.where(o.type.notin_(DEFINITIONS))
+    if owner_organisation_ids is not None:
+        owned = select(Audience.id).where(Audience.owner_organisation_id.in_(list(owner_organisation_ids)))
+        stmt = stmt.where(o.audience_id.in_(owned))
+    return {int(c): int(n) for c, n in session.execute(readable(stmt, principal, o))}
+
+
+def added_since_by_owner(session: Session, principal: Principal, *, since: int) -> list[tuple[str | None, str, int]]:
+    """Readable versions added since ``since`` (microseconds), definitions aside, counted by the owner organisation's
+    nation and TLP."""
+    o = StixObject
+    stmt: AnySelect = (
+        select(Organisation.nation_code, Audience.tlp, func.count())
+        .select_from(o)
+        .join(Audience, Audience.id == o.audience_id)
+        .join(Organisation, Organisation.id == Audience.owner_organisation_id, isouter=True)
+        .where(o.date_added >= since, o.type.notin_(DEFINITIONS))
+        .group_by(Organisation.nation_code, Audience.tlp)
+    )
+    return [(nation, str(tlp), int(n)) for nation, tlp, n in session.execute(readable(stmt, principal, o))]
+
+
+def added_per_day(session: Session, principal: Principal, *, since: int) -> dict[int, int]:
+    """Readable versions added since ``since``, per day (days since the epoch, UTC)."""
+    o = StixObject
+    day = o.date_added // DAY_MICROS
+    stmt: AnySelect = select(day, func.count()).where(o.date_added >= since, o.type.notin_(DEFINITIONS)).group_by(day)
+    return {int(d): int(n) for d, n in session.execute(readable(stmt, principal, o))}
+
+
+DAY_MICROS = 86_400_000_000
+DEFINITIONS = ("marking-definition", "extension-definition")
+"""Types that define how others are marked or extended: not counted as shared intelligence on the dashboard."""

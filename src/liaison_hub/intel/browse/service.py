@@ -43,6 +43,7 @@ class ObjectList:
     objects: list[Listed]
     types: list[str]
     next_before: str | None
+    newer_after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _position(before: str | None) -> Position | None:
     try:
         return Position(int(before))
     except ValueError:
-        raise InvalidInput("'before' must be the value of an 'older' link") from None
+        raise InvalidInput("the page position must be the value of an 'older' or 'newer' link") from None
 
 
 def markings(session: Session, audience_ids: Iterable[int]) -> dict[int, MarkingRead]:
@@ -106,6 +107,7 @@ def list_objects(
     query: str | None = None,
     tlp: str | None = None,
     before: str | None = None,
+    after: str | None = None,
 ) -> ObjectList:
     """A page of the latest readable versions in a collection, newest first, filtered by type, marking and a search
     text (matched in the JSON, and as an observable value in every form it may take)."""
@@ -124,9 +126,12 @@ def list_objects(
         text=query or None,
         value_keys=[c.key for c in candidates(query)] if query else [],
         before=_position(before),
+        after=_position(after),
         limit=PAGE,
     )
     more, rows = len(rows) > PAGE, rows[:PAGE]
+    if after:  # the page just newer than ``after``, read oldest first: shown newest first like every page
+        rows.reverse()
     reads = markings(session, (r.audience_id for r in rows))
     objects = [
         Listed(
@@ -141,9 +146,12 @@ def list_objects(
         for r in rows
     ]
     intel.audit_rows(session, principal, ((o.stix_id, o.audience_id) for o in objects), via="object list")
-    next_before = str(rows[-1].date_added) if more and rows else None
+    older = (more and not after) or bool(after)
+    next_before = str(rows[-1].date_added) if older and rows else None
+    newer = (more and bool(after)) or bool(before)
+    newer_after = str(rows[0].date_added) if newer and rows else None
     types = repo.types_in(session, principal, collection_id=access.id)
-    return ObjectList(collection=access, objects=objects, types=types, next_before=next_before)
+    return ObjectList(access, objects, types, next_before=next_before, newer_after=newer_after)
 
 
 def object_detail(
@@ -193,3 +201,36 @@ def _refs(document: dict[str, object], key: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+SEARCHED = 500
+
+
+def search_text(session: Session, principal: Principal, *, text: str, limit: int = PAGE) -> list[RecordRead]:
+    """Readable objects (newest readable version) whose name, description, value or pattern contains ``text``,
+    newest first, across the collections the principal may read."""
+    wanted = text.strip().lower()
+    if not wanted:
+        return []
+    found: list[tuple[int, RecordRead]] = []
+    for access in intel.list_collections(session, principal):
+        rows = repo.page_objects(session, principal, collection_id=access.id, text=wanted, limit=SEARCHED)
+        reads = markings(session, {r.audience_id for r in rows})
+        for row in rows:
+            document = json.loads(row.document)
+            fields = (document.get(k) for k in ("name", "description", "value", "pattern", "aliases"))
+            if any(wanted in str(value).lower() for value in fields if value):
+                record = RecordRead(
+                    collection=access.alias or access.taxii_id,
+                    collection_title=access.title,
+                    stix_id=row.stix_id,
+                    type=row.type,
+                    name=correlation.display_name(row.document),
+                    marking=reads[row.audience_id],
+                    audience_id=row.audience_id,
+                )
+                found.append((row.date_added, record))
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    records = [record for _, record in found[:limit]]
+    intel.audit_rows(session, principal, ((r.stix_id, r.audience_id) for r in records), via="text search")
+    return records

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from liaison_hub.cli.common import CliContext, console, fail, transaction
-from liaison_hub.consultations import feeds, meetings, repository, service, views, zones
+from liaison_hub.cli.common import CliContext, add_row, console, fail, say, table, transaction, warn
+from liaison_hub.consultations import feeds, meetings, service, views, zones
+from liaison_hub.consultations.rules import describe_rule
 from liaison_hub.consultations.schemas import (
     ActionCreate,
     ActionStatus,
@@ -19,7 +19,7 @@ from liaison_hub.consultations.schemas import (
     ScheduleRequest,
     SeriesCreate,
 )
-from liaison_hub.db.types import utcnow
+from liaison_hub.directory import service as directory
 from liaison_hub.directory.auth import acting_as
 from liaison_hub.policy.principal import Actor, PrincipalKind
 from liaison_hub.policy.schemas import MarkingIn
@@ -77,7 +77,7 @@ def create(
             }
         )
         row = service.create_series(ctx.session, _as_user(ctx, user), data=data, accreditation=ctx.accreditation)
-        console.print(f"created series {row.id} ({row.uid})")
+        say(f"created series {row.id} ({row.uid}): {describe_rule(row.rule)}")
 
 
 @consult_app.command("propose")
@@ -94,18 +94,18 @@ def propose(
         plan = views.schedule_read(
             service.propose(ctx.session, _as_user(ctx, user), series_id=series_id, request=request)
         )
-        table = Table("participant", "zone", *[f"#{i + 1}" for i in range(len(plan.occurrences))], "total")
-        for row in plan.cost_table:
-            cells = [f"{local[4:]} ({cost})" for local, cost in zip(row.local_starts, row.costs, strict=True)]
-            table.add_row(row.organisation, row.zone, *cells, str(row.total))
-        console.print(table)
-        console.print(
+        output = table("participant", "zone", *[f"#{i + 1}" for i in range(len(plan.occurrences))], "total")
+        for cost_row in plan.cost_table:
+            cells = [f"{local[4:]} ({cost})" for local, cost in zip(cost_row.local_starts, cost_row.costs, strict=True)]
+            add_row(output, cost_row.organisation, cost_row.zone, *cells, cost_row.total)
+        console.print(output)
+        say(
             f"rule time {plan.rule_time} {plan.anchor_zone}; worst-off cost {plan.worst}"
             f"{'' if plan.exact else ' (search capped: not proven optimal)'}"
         )
         for warning in plan.warnings:
-            console.print(f"[yellow]warning:[/] {warning}", highlight=False)
-        console.print("scheduled" if plan.applied else "not applied (use --apply)")
+            warn(warning)
+        say("scheduled" if plan.applied else "not applied (use --apply)")
 
 
 @consult_app.command("upcoming")
@@ -121,17 +121,21 @@ def upcoming(
         rows = views.meeting_reads(
             ctx.session, who.principal, service.upcoming(ctx.session, who.principal, limit=limit)
         )
-        table = Table("meeting", "series", f"start ({zone})", "end", "status", "marking")
+        output = table("meeting", "series", f"start ({zone})", "end", "status", "marking")
+        if not rows:
+            say("no upcoming meeting you may read")
+            return
         for m in rows:
-            table.add_row(
-                str(m.id),
+            add_row(
+                output,
+                m.id,
                 m.series_title,
                 f"{m.starts_at.astimezone(tz):%a %Y-%m-%d %H:%M}",
                 f"{m.ends_at.astimezone(tz):%H:%M}",
                 m.status,
                 m.marking.label,
             )
-        console.print(table)
+        console.print(output)
 
 
 @action_app.command("add")
@@ -152,7 +156,7 @@ def action_add(
         row = meetings.add_action(
             ctx.session, _as_user(ctx, user), meeting_id=meeting_id, data=data, accreditation=ctx.accreditation
         )
-        console.print(f"action {row.id} added, due {row.due_on.isoformat()}")
+        say(f"action {row.id} added, due {row.due_on.isoformat()}")
 
 
 @action_app.command("close")
@@ -167,7 +171,7 @@ def action_close(
         row = meetings.update_action(
             ctx.session, _as_user(ctx, user), action_id=action_id, data=ActionUpdate(status=status)
         )
-        console.print(f"action {row.id} {row.status}")
+        say(f"action {row.id} {row.status}")
 
 
 @action_app.command("mine")
@@ -175,13 +179,16 @@ def action_mine(user: User) -> None:
     """Your open actions, overdue first."""
     with transaction() as ctx:
         who = _as_user(ctx, user).principal
-        today = utcnow().date()
-        rows = views.action_reads(ctx.session, who, repository.my_actions(ctx.session, who, today), today)
-        table = Table("id", "title", "owner", "due", "status")
+        today = directory.local_today(ctx.session, who)
+        rows = views.action_reads(ctx.session, who, service.my_actions(ctx.session, who, today), today)
+        if not rows:
+            say(f"no open action for you or your organisation (today is {today.isoformat()} where you are)")
+            return
+        output = table("id", "title", "owner", "due", "status")
         for a in rows:
-            due = f"[red]{a.due_on} overdue[/]" if a.overdue else str(a.due_on)
-            table.add_row(str(a.id), a.title, a.owner, due, a.status)
-        console.print(table)
+            due = f"{a.due_on} overdue" if a.overdue else str(a.due_on)
+            add_row(output, a.id, a.title, a.owner, due, a.status, style="red" if a.overdue else None)
+        console.print(output)
 
 
 @consult_app.command("export-ics")
@@ -200,4 +207,4 @@ def export_ics(
         output.write_bytes(body)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}")
-    console.print(f"wrote {output} ({len(body)} bytes)")
+    say(f"wrote {output} ({len(body)} bytes)")
