@@ -24,6 +24,7 @@ from liaison_hub.db.engine import create_db_engine, is_sqlite, make_session_fact
 from liaison_hub.db.migrate import ensure_current
 from liaison_hub.directory.api import router as directory_router
 from liaison_hub.errors import HubError
+from liaison_hub.fimi.api import router as fimi_router
 from liaison_hub.intel.api import router as intel_router
 from liaison_hub.intel.correlation.worker import IndexProcess, IndexWorker
 from liaison_hub.policy.levels import parse_classification
@@ -140,5 +141,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(consultations_router, prefix=API_PREFIX)
     app.include_router(intel_router, prefix=API_PREFIX)
+    app.include_router(fimi_router, prefix=API_PREFIX)
     install_web(app)
     return app

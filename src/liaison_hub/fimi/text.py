@@ -1,0 +1,168 @@
+"""Text handling shared by import, clustering, suggestions and term counts: normal forms that ignore case, spacing,
+punctuation, quote styles and boilerplate; language codes and detection; shingles and MinHash signatures."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from functools import cache
+
+import numpy as np
+import pycountry
+from datasketch import MinHash, MinHashLSH
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from liaison_hub.errors import InvalidInput
+
+NUM_PERM = 64
+THRESHOLD = 0.5
+"""Reports whose estimated Jaccard similarity of shingles reaches this are near-duplicates (copy-paste)."""
+DETECT_CHARS = 600
+UNDETERMINED = "und"
+"""ISO 639-2 for a language that cannot be told (a text of digits or symbols only)."""
+QUOTES = str.maketrans({c: '"' for c in "“”„‟«»「」『』〝〞＂‹›"} | {c: "'" for c in "‘’‚‛`´＇"})
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_]+", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+_BOILERPLATE = re.compile(
+    r"(all rights reserved|copyright ©|©|subscribe to|sign up for our|follow us on|share this article|read more:|"
+    r"click here|related articles?:|advertisement|版权所有|责任编辑|無断転載|저작권자|무단 ?전재|관련기사|記事の続き)",
+    re.IGNORECASE,
+)
+# The languages a newsroom of the region meets; detection picks among these only (faster and surer).
+DETECTABLE = (
+    Language.ENGLISH,
+    Language.JAPANESE,
+    Language.KOREAN,
+    Language.CHINESE,
+    Language.RUSSIAN,
+    Language.FRENCH,
+    Language.GERMAN,
+    Language.SPANISH,
+    Language.INDONESIAN,
+    Language.VIETNAMESE,
+    Language.ARABIC,
+)
+
+
+def without_boilerplate(text: str) -> str:
+    """The text without lines of site furniture (copyright, subscribe, share, related...), in several languages."""
+    lines = [line for line in text.splitlines() if not (len(line) < 200 and _BOILERPLATE.search(line))]
+    return "\n".join(lines)
+
+
+def normal_form(text: str) -> str:
+    """Case-, spacing-, punctuation- and quote-insensitive form of a text without its boilerplate."""
+    folded = unicodedata.normalize("NFKC", without_boilerplate(text)).translate(QUOTES).casefold()
+    return " ".join(_TOKEN.findall(folded))
+
+
+def text_key(text: str) -> str:
+    """Equal for texts that differ only in case, spacing, punctuation, quotes or boilerplate."""
+    return hashlib.sha256(normal_form(text).encode()).hexdigest()[:32]
+
+
+def url_key(url: str | None) -> str | None:
+    if not url:
+        return None
+    return hashlib.sha256(url.strip().encode()).hexdigest()[:32]
+
+
+def shingles(text: str, size: int = 3) -> set[bytes]:
+    """Overlapping runs of ``size`` tokens (a word, or one CJK character: no segmentation needed)."""
+    tokens = normal_form(text).split(" ")
+    if len(tokens) < size:
+        return {" ".join(tokens).encode()}
+    return {" ".join(tokens[i : i + size]).encode() for i in range(len(tokens) - size + 1)}
+
+
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature of a text (datasketch), as uint32 values."""
+    minhash = MinHash(num_perm=NUM_PERM)
+    minhash.update_batch(list(shingles(text)))
+    values: np.ndarray = minhash.hashvalues.astype(np.uint32)
+    return values
+
+
+def signature_bytes(values: np.ndarray) -> bytes:
+    return values.astype("<u4").tobytes()
+
+
+def signature_of(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u4")
+
+
+def similarity(one: np.ndarray, other: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures: the share of equal values."""
+    return float(np.count_nonzero(one == other)) / len(one)
+
+
+@cache
+def _bands() -> tuple[int, int]:
+    """Bands and rows per band that datasketch's LSH chooses for the threshold (false positives and negatives
+    weighed equally)."""
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def band_keys(values: np.ndarray) -> list[int]:
+    """One key per LSH band: reports sharing any key are candidates (checked with ``similarity``)."""
+    bands, rows = _bands()
+    keys = []
+    for band in range(bands):
+        digest = hashlib.blake2b(values[band * rows : (band + 1) * rows].tobytes(), digest_size=7, person=bytes([band]))
+        keys.append(int.from_bytes(digest.digest(), "big"))
+    return keys
+
+
+@cache
+def _detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_languages(*DETECTABLE).with_low_accuracy_mode().build()
+
+
+def language_code(value: str) -> str:
+    """An ISO 639-1 code from what a client gave (``ja``, ``JA``, ``zh-CN``, ``zh_Hant``); unknown ones refused."""
+    primary = value.strip().replace("_", "-").split("-")[0].lower()
+    if len(primary) != 2 or pycountry.languages.get(alpha_2=primary) is None:
+        raise InvalidInput(f"unknown language code {value[:20]!r}: give an ISO 639-1 code such as en, ja, ko or zh")
+    return primary
+
+
+def detect_language(text: str) -> str:
+    """The text's language as an ISO 639-1 code: scripts decide for Korean and Japanese, lingua for the rest."""
+    sample = text[:DETECT_CHARS]
+    if re.search("[\uac00-\ud7af]", sample):
+        return "ko"
+    if re.search("[\u3040-\u30ff]", sample):
+        return "ja"
+    found = _detector().detect_language_of(sample)
+    if found is None:
+        return UNDETERMINED
+    return found.iso_code_639_1.name.lower()
+
+
+def monday(moment: datetime) -> date:
+    """The Monday of the ISO week of a UTC time."""
+    day = moment.date()
+    return day - timedelta(days=day.weekday())
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """Sentences with their offsets: split after . ! ? and their CJK forms, and at line breaks."""
+    found = []
+    for match in re.finditer(r"[^.!?。！？\n]+[.!?。！？]*", text):
+        piece = match.group().strip()
+        if len(piece) >= 4:
+            found.append((match.start(), piece))
+    return found
+
+
+def collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def joined(parts: Iterable[str]) -> str:
+    return "\n".join(p for p in parts if p)
