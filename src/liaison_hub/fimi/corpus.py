@@ -77,6 +77,8 @@ class LabelledReport:
     text: str
     narratives: list[str] = field(default_factory=list)
     cluster: int = 0
+    passages: dict[str, str] = field(default_factory=dict)
+    """The sentence that carries each narrative (what an analyst would mark)."""
 
     def item(self) -> dict[str, Any]:
         """The report as an import item (labels left out)."""
@@ -96,7 +98,7 @@ class Generator:
         fits = [o for o in self.outlets if language in o["languages"] and o["name"] != avoid]
         return self.random.choice(fits)
 
-    def _text(self, language: str, narratives: list[str]) -> str:
+    def _text(self, language: str, narratives: list[str], passages: dict[str, str]) -> str:
         neutral = self.sentences["none"][language]
         body = self.random.sample(neutral, k=min(len(neutral), self.random.randint(2, 4)))
         for template in self.random.sample(DETAILS[language], k=2):
@@ -104,7 +106,8 @@ class Generator:
             body.append(template.format(n=self.random.randint(10, 999), m=self.random.randint(2, 59), **slots))
         self.random.shuffle(body)
         for key in narratives:
-            body.insert(self.random.randint(1, len(body)), self.random.choice(self.sentences[key][language]))
+            passages[key] = self.random.choice(self.sentences[key][language])
+            body.insert(self.random.randint(1, len(body)), passages[key])
         joiner = " " if language == "en" else ""
         paragraphs = [joiner.join(body[i : i + 2]) for i in range(0, len(body), 2)]
         return "\n\n".join(paragraphs)
@@ -115,7 +118,8 @@ class Generator:
         narratives = self.random.sample(keys, k=self.random.choice([0, 1, 1, 1, 2])) if keys else []
         outlet = self._outlet(language)
         number = len(self.made) + 1
-        text = self._text(language, narratives)
+        passages: dict[str, str] = {}
+        text = self._text(language, narratives, passages)
         published = self.start + timedelta(days=self.random.randint(0, 90), hours=self.random.randint(0, 23))
         return LabelledReport(
             number=number,
@@ -128,6 +132,7 @@ class Generator:
             text=text,
             narratives=sorted(narratives),
             cluster=number,
+            passages=passages,
         )
 
     def copy(self, source: LabelledReport) -> LabelledReport:
@@ -147,6 +152,7 @@ class Generator:
             text=text,
             narratives=source.narratives,
             cluster=source.cluster,
+            passages=source.passages,
         )
 
     def _perturb(self, text: str, language: str, outlet: str) -> str:

@@ -89,25 +89,31 @@ def decide(session: Session, actor: Actor, *, report_id: int, narrative_id: int,
     return row
 
 
-def link_report(session: Session, actor: Actor, *, report_id: int, narrative_id: int) -> FimiSuggestion:
-    """Confirm a narrative for a report by hand (no suggestion needed): the analyst's own reading."""
+def link_report(
+    session: Session, actor: Actor, *, report_id: int, narrative_id: int, passage: str = ""
+) -> FimiSuggestion:
+    """Confirm a narrative for a report by hand, with the passage that carries it (it then weighs later suggestions
+    for reports of the same marking): the analyst's own reading, where no suggestion was made."""
     rights.require_write(actor, what="link a report to a narrative")
     found = repo.get_report(session, actor.principal, report_id)
     if found is None or repo.get_narrative(session, actor.principal, narrative_id) is None:
         raise NotFound(f"no report {report_id} or no narrative {narrative_id}")
+    if passage and passage not in found.text:
+        raise InvalidInput("the passage is not part of the report's text")
     existing = repo.get_suggestion(session, actor.principal, report_id, narrative_id)
     if existing is None:
-        session.add(
-            FimiSuggestion(
-                report_id=report_id,
-                narrative_id=narrative_id,
-                score=1.0,
-                passage="",
-                status="suggested",
-                audience_id=found.audience_id,
-            )
+        row = FimiSuggestion(
+            report_id=report_id,
+            narrative_id=narrative_id,
+            score=1.0,
+            passage=passage[:1000],
+            status="suggested",
+            audience_id=found.audience_id,
         )
+        session.add(row)
         session.flush()
+    elif passage:
+        existing.passage = passage[:1000]
     return decide(session, actor, report_id=report_id, narrative_id=narrative_id, status=Decision.confirmed)
 
 

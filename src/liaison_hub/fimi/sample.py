@@ -30,7 +30,10 @@ def _narratives(session: Session, actor: Actor, accreditation: Level) -> dict[st
     ids = {}
     for entry in corpus.data("narratives"):
         data = NarrativeCreate(
-            title=entry["title"], summary=entry["summary"], statements=entry["statements"], aliases=entry["aliases"],
+            title=entry["title"],
+            summary=entry["summary"],
+            statements=entry["statements"],
+            aliases=entry["aliases"],
             marking=SHARED,
         )
         ids[entry["key"]] = narratives.create_narrative(session, actor, data=data, accreditation=accreditation).id
@@ -43,8 +46,9 @@ def _confirm_some(session: Session, actor: Actor, report_ids: list[int]) -> list
     for report_id in report_ids:
         found = [s for s in repo.suggestions(session, actor.principal, [report_id]) if s.status == "suggested"]
         if found and len(confirmed) < 8:
-            narratives.decide(session, actor, report_id=report_id, narrative_id=found[0].narrative_id,
-                              status=Decision.confirmed)
+            narratives.decide(
+                session, actor, report_id=report_id, narrative_id=found[0].narrative_id, status=Decision.confirmed
+            )
             confirmed.append(report_id)
     return confirmed
 
@@ -59,11 +63,21 @@ def load_sample(session: Session, *, accreditation: Level, today: datetime | Non
     terms.create_term_set(session, liaison, data=terms.ASIA_INDO_PACIFIC, accreditation=accreditation)
     reports = corpus.generate(REPORTS, seed=7, start=start)
     shared = reports[: REPORTS - JAPAN_REPORTS]
-    result = service.import_reports(session, liaison, items=[(f"demo {r.number}", r.item()) for r in shared],
-                                    marking=SHARED, accreditation=accreditation)
+    result = service.import_reports(
+        session,
+        liaison,
+        items=[(f"demo {r.number}", r.item()) for r in shared],
+        marking=SHARED,
+        accreditation=accreditation,
+    )
     japan = _actor(session, "analyst-jp", accreditation)
-    service.import_reports(session, japan, items=[(f"demo {r.number}", r.item()) for r in reports[len(shared):]],
-                           marking=JAPAN_ONLY, accreditation=accreditation)
+    service.import_reports(
+        session,
+        japan,
+        items=[(f"demo {r.number}", r.item()) for r in reports[len(shared) :]],
+        marking=JAPAN_ONLY,
+        accreditation=accreditation,
+    )
     confirmed = _confirm_some(session, liaison, list(dict.fromkeys(result.report_ids)))
     first = datetime.fromisoformat(shared[0].published_at)
     incident = IncidentCreate(
@@ -79,10 +93,20 @@ def load_sample(session: Session, *, accreditation: Level, today: datetime | Non
         channels=["Global Courier", "Pacific Daily Mirror", "Silk Road Observer"],
         targets=["JPN", "AUS", "KOR", "NZL", "ALLIANCE"],
         actors=[
-            {"name": "Ministry of Foreign Affairs spokesperson's office", "stix_type": "threat-actor",
-             "nation": "CHN", "tier": "official", "confidence": 90},
-            {"name": "Look-alike news network", "stix_type": "intrusion-set", "nation": "CHN",
-             "tier": "state-linked", "confidence": 60},
+            {
+                "name": "Ministry of Foreign Affairs spokesperson's office",
+                "stix_type": "threat-actor",
+                "nation": "CHN",
+                "tier": "official",
+                "confidence": 90,
+            },
+            {
+                "name": "Look-alike news network",
+                "stix_type": "intrusion-set",
+                "nation": "CHN",
+                "tier": "state-linked",
+                "confidence": 60,
+            },
         ],
         techniques=[
             {"disarm_id": "T0003", "observed_at": first},

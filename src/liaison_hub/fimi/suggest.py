@@ -17,13 +17,75 @@ from dataclasses import dataclass, field
 
 from liaison_hub.fimi.text import normal_form, sentences
 
-FLOOR = 0.2
+FLOOR = 0.25
 """Suggestions scoring below this are not kept."""
 LIMIT = 5
 ALIAS_SCORE = 0.6
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 STOP_WORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with", "which", "who", "would", "their", "they", "them", "than", "then", "there", "these", "those", "our", "we", "us", "you", "your", "he", "she", "his", "her", "not", "no", "said", "says", "also", "about", "after", "over", "more", "most", "such"]
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "were",
+        "will",
+        "with",
+        "which",
+        "who",
+        "would",
+        "their",
+        "they",
+        "them",
+        "than",
+        "then",
+        "there",
+        "these",
+        "those",
+        "our",
+        "we",
+        "us",
+        "you",
+        "your",
+        "he",
+        "she",
+        "his",
+        "her",
+        "not",
+        "no",
+        "said",
+        "says",
+        "also",
+        "about",
+        "after",
+        "over",
+        "more",
+        "most",
+        "such",
+    ]
 )
 
 

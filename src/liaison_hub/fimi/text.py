@@ -17,8 +17,8 @@ from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from liaison_hub.errors import InvalidInput
 
-NUM_PERM = 64
-THRESHOLD = 0.5
+NUM_PERM = 128
+THRESHOLD = 0.6
 """Reports whose estimated Jaccard similarity of shingles reaches this are near-duplicates (copy-paste)."""
 DETECT_CHARS = 600
 UNDETERMINED = "und"
