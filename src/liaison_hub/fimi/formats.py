@@ -32,6 +32,8 @@ HEADER_KEYS = {
     "date": "published_at",
     "title": "title",
 }
+MIN_TEXT = 20
+"""Fewer characters than this extracted from a page is site furniture, not an article."""
 _HEADER = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
 
 
@@ -111,8 +113,8 @@ def _text(data: bytes) -> Iterator[RawItem]:
 
 def _html(data: bytes, name: str) -> Iterator[RawItem]:
     page = _decode(data)
-    text = trafilatura.extract(page, include_comments=False, include_tables=False)
-    if not text or not text.strip():
+    text = trafilatura.extract(page, include_comments=False, include_tables=False, favor_precision=True)
+    if not text or len(text.strip()) < MIN_TEXT:
         raise InvalidInput(f"{name[:100]}: the HTML page has no text that can be extracted as an article")
     meta = trafilatura.extract_metadata(page)
     fields: dict[str, Any] = {"text": text.strip()}

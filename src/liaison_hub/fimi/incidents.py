@@ -171,7 +171,8 @@ def _timeline(row: FimiIncident, techniques: list[TechniqueRead], reports: objec
     for t in techniques:
         if t.observed_at is not None:
             entries.append(TimelineEntry(at=t.observed_at, kind="technique", text=f"{t.disarm_id} {t.name}"))
-    return sorted(entries, key=lambda e: (e.at, e.kind))
+    order = {"start": 0, "technique": 1, "report": 2, "end": 3}
+    return sorted(entries, key=lambda e: (e.at, order[e.kind]))
 
 
 def incident_audience_ids(session: Session, principal: Principal, incident_id: int) -> list[int]:

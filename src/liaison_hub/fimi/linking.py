@@ -36,7 +36,7 @@ _CJK_SPEAKERS = (
     re.compile(r'(?P<who>[\u4e00-\u9fff\u30a0-\u30ff]{2,16}?)(?:は|が)\s*"(?P<q>[^"]{4,}?)"\s*と'),
     re.compile(r'(?P<who>[\uac00-\ud7af]{2,10}(?:\s[\uac00-\ud7af]{2,10}){0,2}?)(?:은|는|이|가)\s*"(?P<q>[^"]{4,}?)"'),
 )
-_URL = re.compile(r"https?://[^\s\"'<>)\]）」]+")
+_URL = re.compile(r"https?://[^\s\"'<>)\]）」]+", re.IGNORECASE)
 _DOMAIN = re.compile(
     r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|info|ru|cn|io|news|co|jp|kr|au|nz|tv|xyz|online|site)\b"
 )
