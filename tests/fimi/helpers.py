@@ -54,7 +54,9 @@ def import_reports(
     )
 
 
-def make_narrative(session: Session, username: str = "liaison", marking: MarkingIn = SHARED, **extra: Any) -> FimiNarrative:
+def make_narrative(
+    session: Session, username: str = "liaison", marking: MarkingIn = SHARED, **extra: Any
+) -> FimiNarrative:
     values: dict[str, Any] = {
         "title": "The alliance is extending its tentacles into the Asia-Pacific",
         "summary": "An expansionist bloc reaching into the region.",

@@ -14,7 +14,16 @@ from liaison_hub.fimi.schemas import ChartBy, Decision
 from liaison_hub.models import AuditEntry
 from liaison_hub.models.fimi import FimiAppearance, FimiIncident, FimiNarrative, FimiReport, FimiTermCount
 from liaison_hub.policy.schemas import MarkingIn
-from tests.fimi.helpers import NS, SHARED, TENTACLES, actor, import_reports, incident_data, make_incident, make_narrative
+from tests.fimi.helpers import (
+    NS,
+    SHARED,
+    TENTACLES,
+    actor,
+    import_reports,
+    incident_data,
+    make_incident,
+    make_narrative,
+)
 from tests.fimi.helpers import report as item
 
 
@@ -32,7 +41,8 @@ def test_duplicates_by_url_or_text_are_merged_keeping_every_outlet(session: Sess
     read = views.report_read(session, reader, result.report_ids[0])
     assert [a.outlet for a in read.appearances] == ["Global Courier", "Pacific Daily Mirror"]
     assert read.outlets == 2
-    assert read.language == "en" and read.language_detected
+    assert read.language == "en"
+    assert read.language_detected
 
 
 def test_a_report_is_linked_suggested_and_counted(session: Session) -> None:
@@ -62,7 +72,9 @@ def test_a_new_term_set_counts_the_reports_already_stored(session: Session) -> N
 
 
 def test_near_duplicates_form_a_cluster_in_time_order(session: Session) -> None:
-    base = " ".join(f"Paragraph {i} of the same story about the alliance and the ports of the region." for i in range(10))
+    base = " ".join(
+        f"Paragraph {i} of the same story about the alliance and the ports of the region." for i in range(10)
+    )
     items = [
         item(base, outlet="Global Courier", days=0),
         item("According to media reports, " + base + " Extra closing line.", outlet="Eastern Truth", days=1),
@@ -87,10 +99,13 @@ def test_near_duplicates_form_a_cluster_in_time_order(session: Session) -> None:
         ({"published_at": "yesterday"}, "published_at"),
     ],
 )
-def test_bad_items_are_refused_with_a_reason_and_leave_nothing(session: Session, bad: dict[str, str], reason: str) -> None:
+def test_bad_items_are_refused_with_a_reason_and_leave_nothing(
+    session: Session, bad: dict[str, str], reason: str
+) -> None:
     before = (_count(session, FimiReport), _count(session, FimiAppearance))
     result = import_reports(session, "liaison", [item() | bad])
-    assert result.stored == 0 and len(result.refused) == 1
+    assert result.stored == 0
+    assert len(result.refused) == 1
     assert reason in result.refused[0].reason
     assert (_count(session, FimiReport), _count(session, FimiAppearance)) == before
 
@@ -109,17 +124,21 @@ def test_decisions_are_kept_and_weigh_later_suggestions_of_the_same_marking(sess
     first = import_reports(session, "liaison", [item(paraphrase + " The rest is about trade.")])
     analyst = actor(session, "liaison")
     assert views.report_read(session, analyst.principal, first.report_ids[0]).suggestions == []
-    narratives.link_report(session, analyst, report_id=first.report_ids[0], narrative_id=narrative.id, passage=paraphrase)
+    narratives.link_report(
+        session, analyst, report_id=first.report_ids[0], narrative_id=narrative.id, passage=paraphrase
+    )
     second = import_reports(session, "liaison", [item(paraphrase + " Markets rose.", outlet="Eastern Truth", days=3)])
     suggested = views.report_read(session, analyst.principal, second.report_ids[0]).suggestions
     assert [s.narrative_id for s in suggested] == [narrative.id]
-    narratives.decide(session, analyst, report_id=second.report_ids[0], narrative_id=narrative.id,
-                      status=Decision.rejected)
+    narratives.decide(
+        session, analyst, report_id=second.report_ids[0], narrative_id=narrative.id, status=Decision.rejected
+    )
     narratives.rescore(session, actor(session, "admin"))
     kept = views.report_read(session, analyst.principal, second.report_ids[0]).suggestions
     assert [(s.narrative_id, s.status) for s in kept] == [(narrative.id, "rejected")]
     stats = views.narrative_reads(session, analyst.principal, [narrative])[0]
-    assert stats.reports == 1 and stats.first_seen is not None
+    assert stats.reports == 1
+    assert stats.first_seen is not None
 
 
 def test_incidents_refuse_unknown_disarm_ids_tiers_targets_and_unreadable_records(session: Session) -> None:
@@ -132,8 +151,9 @@ def test_incidents_refuse_unknown_disarm_ids_tiers_targets_and_unreadable_record
     ]
     for overrides, error, message in cases:
         with pytest.raises(error, match=message):
-            incidents.create_incident(session, actor(session, "liaison"), data=incident_data(**overrides),
-                                      accreditation=NS)
+            incidents.create_incident(
+                session, actor(session, "liaison"), data=incident_data(**overrides), accreditation=NS
+            )
     with pytest.raises(ValueError, match="tier"):
         incident_data(actors=[{"name": "x", "tier": "state-sponsored", "confidence": 10}])
     assert _count(session, FimiIncident) == 0
@@ -146,7 +166,8 @@ def test_an_incident_has_its_techniques_actors_and_a_timeline(session: Session) 
     read = incidents.incident_read(session, actor(session, "analyst-jp").principal, row.id)
     assert [(t.disarm_id, t.kind) for t in read.techniques] == [("T0003", "technique"), ("C00008", "countermeasure")]
     assert read.techniques[0].name == "Leverage Existing Narratives"
-    assert read.actors[0].tier == "official" and read.targets == ["JPN", "AP4"]
+    assert read.actors[0].tier == "official"
+    assert read.targets == ["JPN", "AP4"]
     assert [e.kind for e in read.timeline] == ["start", "technique", "report", "end"]
     actions = set(session.scalars(select(AuditEntry.action)))
     assert {"fimi.incident.create", "fimi.narrative.create", "fimi.reports.import"} <= actions
@@ -159,13 +180,24 @@ def test_the_audit_trail_holds_no_content(session: Session) -> None:
     make_narrative(session)
     import_reports(session, "liaison", [item()])
     details = " ".join(str(d) for d in session.scalars(select(AuditEntry.details)))
-    assert "tentacles" not in details and "Global Courier" not in details and "Lin Jian" not in details
+    assert "tentacles" not in details
+    assert "Global Courier" not in details
+    assert "Lin Jian" not in details
 
 
 def test_service_import_file_refuses_a_file_that_is_not_a_feed(session: Session) -> None:
     from liaison_hub.fimi import formats
 
     with pytest.raises(InvalidInput, match="not an RSS or Atom feed"):
-        service.import_file(session, actor(session, "liaison"), data=b"<a>b</a>", name="x.xml", fmt=None,
-                            defaults=formats.Defaults(), marking=SHARED, accreditation=NS)
-    assert _count(session, FimiNarrative) == 0 and _count(session, FimiTermCount) == 0
+        service.import_file(
+            session,
+            actor(session, "liaison"),
+            data=b"<a>b</a>",
+            name="x.xml",
+            fmt=None,
+            defaults=formats.Defaults(),
+            marking=SHARED,
+            accreditation=NS,
+        )
+    assert _count(session, FimiNarrative) == 0
+    assert _count(session, FimiTermCount) == 0

@@ -61,7 +61,7 @@ def test_linking_finds_nations_capitals_as_metonyms_groupings_organisations_and_
         'Beijing said the alliance must stop. "NATO must not meddle in the Asia-Pacific," foreign ministry '
         "spokesman Lin Jian told reporters. Canberra warned against it; Japanese officials and the JPN-MOFA "
         "disagreed. Tokyo is a large city. 外交部发言人林剑表示：“北约把触角伸向亚太。”北京认为这是对抗。"
-        "한국 외교부 대변인은 \"나토와 협력하겠다\"라고 말했다. 서울은 반대했다. 日本と韓国。"
+        '한국 외교부 대변인은 "나토와 협력하겠다"라고 말했다. 서울은 반대했다. 日本と韓国。'
     )
     found = {(m.kind, m.ref) for m in linking.link(sample, DIRECTORY)}
     assert {("nation", "CHN"), ("nation", "AUS"), ("nation", "JPN"), ("nation", "KOR")} <= found
@@ -102,9 +102,9 @@ def test_terms_are_counted_inside_cjk_compounds_and_as_whole_latin_words() -> No
 
 def test_text_files_with_a_header_are_read() -> None:
     data = (
-        "Outlet: Global Courier\nCountry: CHN\nPublished: 2026-06-01T09:00:00Z\nTitle: One\n\nFirst text.\n---\n"
-        "Outlet: Kiwi Current\nURL: https://kiwi.example.nz/2\n\nSecond text.\n"
-    ).encode()
+        b"Outlet: Global Courier\nCountry: CHN\nPublished: 2026-06-01T09:00:00Z\nTitle: One\n\nFirst text.\n---\n"
+        b"Outlet: Kiwi Current\nURL: https://kiwi.example.nz/2\n\nSecond text.\n"
+    )
     items = list(formats.read_items(data, fmt=formats.Format.text, name="a.txt", defaults=formats.Defaults()))
     assert [i[1]["outlet"] for i in items] == ["Global Courier", "Kiwi Current"]  # type: ignore[index]
     assert items[0][1]["text"] == "First text."  # type: ignore[index]
@@ -112,13 +112,22 @@ def test_text_files_with_a_header_are_read() -> None:
 
 def test_html_pages_give_their_main_text_and_empty_pages_are_refused() -> None:
     body = "<p>" + "The alliance is extending its tentacles into the region, officials said. " * 8 + "</p>"
-    page = f"<html><head><title>Tentacles</title></head><body><nav>Home | About</nav><article>{body}</article></body></html>"
+    page = (
+        "<html><head><title>Tentacles</title></head><body><nav>Home | About</nav>"
+        f"<article>{body}</article></body></html>"
+    )
     items = list(formats.read_items(page.encode(), fmt=formats.Format.html, name="p.html", defaults=formats.Defaults()))
     assert "tentacles" in items[0][1]["text"]  # type: ignore[index]
     assert "Home | About" not in items[0][1]["text"]  # type: ignore[index]
     with pytest.raises(InvalidInput, match="no text that can be extracted"):
-        list(formats.read_items(b"<html><body><nav>x</nav></body></html>", fmt=formats.Format.html, name="e.html",
-                                defaults=formats.Defaults()))
+        list(
+            formats.read_items(
+                b"<html><body><nav>x</nav></body></html>",
+                fmt=formats.Format.html,
+                name="e.html",
+                defaults=formats.Defaults(),
+            )
+        )
 
 
 def test_feeds_are_read_and_other_xml_is_refused() -> None:
@@ -128,8 +137,14 @@ def test_feeds_are_read_and_other_xml_is_refused() -> None:
     items = list(formats.read_items(rss, fmt=formats.Format.feed, name="f.xml", defaults=formats.Defaults()))
     fields = items[0][1]
     assert isinstance(fields, dict)
-    assert (fields["outlet"], fields["text"], fields["url"]) == ("Kiwi Current", "The Indo-Pacific partners met.",
-                                                                 "https://kiwi.example.nz/1")
+    assert (fields["outlet"], fields["text"], fields["url"]) == (
+        "Kiwi Current",
+        "The Indo-Pacific partners met.",
+        "https://kiwi.example.nz/1",
+    )
     with pytest.raises(InvalidInput, match="not an RSS or Atom feed"):
-        list(formats.read_items(b"<note><to>x</to></note>", fmt=formats.Format.feed, name="n.xml",
-                                defaults=formats.Defaults()))
+        list(
+            formats.read_items(
+                b"<note><to>x</to></note>", fmt=formats.Format.feed, name="n.xml", defaults=formats.Defaults()
+            )
+        )

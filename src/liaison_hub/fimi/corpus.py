@@ -88,7 +88,7 @@ class LabelledReport:
 
 class Generator:
     def __init__(self, seed: int, start: datetime) -> None:
-        self.random = random.Random(seed)
+        self.random = random.Random(seed)  # noqa: S311 - a reproducible corpus, not a secret
         self.start = start
         self.sentences: dict[str, dict[str, list[str]]] = data("sentences")
         self.outlets: list[dict[str, Any]] = data("outlets")

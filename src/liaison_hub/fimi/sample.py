@@ -42,7 +42,7 @@ def _narratives(session: Session, actor: Actor, accreditation: Level) -> dict[st
 
 def _confirm_some(session: Session, actor: Actor, report_ids: list[int]) -> list[int]:
     """Confirm the best suggestion of the first reports that have one (an analyst's morning)."""
-    confirmed = []
+    confirmed: list[int] = []
     for report_id in report_ids:
         found = [s for s in repo.suggestions(session, actor.principal, [report_id]) if s.status == "suggested"]
         if found and len(confirmed) < 8:

@@ -2,7 +2,7 @@
 
 Each narrative's profile is its title, summary, example statements and aliases (in any language), plus the passages
 analysts confirmed for it on reports of the same marking. A report's sentences are compared with every example by
-TF-IDF cosine over words and word pairs (CJK and Hangul text over character pairs, so no segmenter is needed); a
+cosine over words and word pairs (CJK and Hangul text over character pairs, so no segmenter is needed); a
 narrative scores its best sentence, an alias found verbatim lifts it, and the confirmations and rejections of the
 same marking weigh it. All in memory and offline."""
 
@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 
 from liaison_hub.fimi.text import normal_form, sentences
 
-FLOOR = 0.25
+FLOOR = 0.3
 """Suggestions scoring below this are not kept."""
-LIMIT = 5
 ALIAS_SCORE = 0.6
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 STOP_WORDS = frozenset(
@@ -130,34 +129,35 @@ class Suggestion:
 
 
 class Matcher:
-    """Scores texts against a catalogue of profiles (built once per import)."""
+    """Scores texts against a catalogue of profiles (built once per import).
+
+    Each narrative is scored on its own: term weights come from the text and the narrative's examples alone (no
+    statistics across the catalogue), so a narrative a reader may not see never moves the score, nor the rank, of
+    one it may see; and every suggestion above the floor is kept, the reader's ranking being made at read time."""
 
     def __init__(self, profiles: Sequence[Profile]) -> None:
         self.profiles = list(profiles)
-        examples = [(p, terms(e)) for p, profile in enumerate(self.profiles) for e in profile.examples]
-        df = Counter(t for _, counted in examples for t in counted)
-        self.idf_default = math.log(len(examples) + 1) + 1
-        self.idf = {t: math.log((len(examples) + 1) / (n + 1)) + 1 for t, n in df.items()}
-        self.index: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+        self.index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.norms: list[float] = []
         self.owner: list[int] = []
-        for number, (profile_index, counted) in enumerate(examples):
-            weights = {t: c * self.idf[t] for t, c in counted.items()}
-            self.norms.append(math.sqrt(sum(w * w for w in weights.values())) or 1.0)
-            self.owner.append(profile_index)
-            for t, w in weights.items():
-                self.index[t].append((number, profile_index, w))
+        for profile_index, profile in enumerate(self.profiles):
+            for example in profile.examples:
+                weights = _weights(terms(example))
+                number = len(self.norms)
+                self.norms.append(math.sqrt(sum(w * w for w in weights.values())) or 1.0)
+                self.owner.append(profile_index)
+                for t, w in weights.items():
+                    self.index[t].append((number, w))
         self.aliases = [
             (p, normal_form(alias)) for p, profile in enumerate(self.profiles) for alias in profile.aliases if alias
         ]
 
     def _sentence_scores(self, sentence: str) -> dict[int, float]:
-        counted = terms(sentence)
-        weights = {t: c * self.idf.get(t, self.idf_default) for t, c in counted.items()}
+        weights = _weights(terms(sentence))
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         dots: dict[int, float] = defaultdict(float)
         for t, w in weights.items():
-            for number, _, weight in self.index.get(t, ()):
+            for number, weight in self.index.get(t, ()):
                 dots[number] += w * weight
         best: dict[int, float] = {}
         for number, dot in dots.items():
@@ -169,8 +169,8 @@ class Matcher:
                 best[profile] = max(best.get(profile, 0.0), ALIAS_SCORE)
         return best
 
-    def suggest(self, text: str, *, skip: Iterable[int] = (), limit: int = LIMIT) -> list[Suggestion]:
-        """Ranked suggestions for a text: best first, at most ``limit``, none below ``FLOOR``."""
+    def suggest(self, text: str, *, skip: Iterable[int] = (), limit: int | None = None) -> list[Suggestion]:
+        """Suggestions for a text, best first, none below ``FLOOR`` (all of them unless ``limit``)."""
         skipped = set(skip)
         best: dict[int, tuple[float, str]] = {}
         for _, sentence in sentences(text):
@@ -185,3 +185,8 @@ class Matcher:
             if weighted >= FLOOR and chosen.narrative_id not in skipped:
                 found.append(Suggestion(round(weighted, 4), chosen.narrative_id, passage[:1000]))
         return sorted(found, reverse=True)[:limit]
+
+
+def _weights(counted: Counter[str]) -> dict[str, float]:
+    """Sublinear term frequency; word pairs weigh double, being more telling than single words."""
+    return {t: (1 + math.log(c)) * (2.0 if " " in t else 1.0) for t, c in counted.items()}
