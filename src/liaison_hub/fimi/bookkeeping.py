@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from liaison_hub.models.fimi import (
     FimiAppearance,
     FimiBand,
+    FimiIncident,
     FimiNarrative,
     FimiReport,
     FimiSuggestion,
@@ -116,3 +117,12 @@ def appearances_of(session: Session, report_ids: Iterable[int]) -> dict[int, lis
         for report_id, outlet, country, week in session.execute(stmt.where(FimiAppearance.report_id.in_(chunk))):
             found.setdefault(int(report_id), []).append((outlet, country, week))
     return found
+
+
+def stix_uuid_taken(session: Session, stix_uuid: str) -> bool:
+    """Whether any narrative or incident, readable or not, has this STIX uuid: an import then gives its record a
+    fresh one rather than refusing (a refusal would tell that a hidden record exists)."""
+    for model in (FimiNarrative, FimiIncident):
+        if session.scalar(select(model.id).where(model.stix_uuid == stix_uuid).limit(1)) is not None:
+            return True
+    return False

@@ -237,6 +237,14 @@ def get_incident(session: Session, principal: Principal, incident_id: int) -> Fi
     return session.scalar(readable(select(FimiIncident).where(FimiIncident.id == incident_id), principal))
 
 
+def incident_by_stix_uuid(session: Session, principal: Principal, stix_uuid: str) -> FimiIncident | None:
+    return session.scalar(readable(select(FimiIncident).where(FimiIncident.stix_uuid == stix_uuid), principal))
+
+
+def narrative_by_stix_uuid(session: Session, principal: Principal, stix_uuid: str) -> FimiNarrative | None:
+    return session.scalar(readable(select(FimiNarrative).where(FimiNarrative.stix_uuid == stix_uuid), principal))
+
+
 def list_incidents(session: Session, principal: Principal) -> Sequence[FimiIncident]:
     stmt = readable(select(FimiIncident), principal).order_by(FimiIncident.first_seen.desc(), FimiIncident.id)
     return session.scalars(stmt).all()

@@ -12,8 +12,9 @@ import pycountry
 from sqlalchemy.orm import Session
 
 from liaison_hub.audit.service import record
-from liaison_hub.errors import InvalidInput
-from liaison_hub.fimi import incidents, narratives, service, stix
+from liaison_hub.errors import Conflict, InvalidInput
+from liaison_hub.fimi import bookkeeping, disarm, incidents, narratives, service, stix
+from liaison_hub.fimi import repository as repo
 from liaison_hub.fimi.schemas import (
     ActorIn,
     ExportResult,
@@ -185,52 +186,43 @@ def _report_items(report: Mapping[str, Any]) -> list[tuple[str, dict[str, object
     return items
 
 
-def import_incident(
-    session: Session, actor: Actor, *, objects: Iterable[Mapping[str, Any]], accreditation: Level
-) -> FimiIncident:
-    """Build an incident (with its narratives and evidence reports) from the STIX objects of one incident."""
-    rights.require_write(actor, what="import an incident")
-    reader = Reader(objects)
+def _narrative(session: Session, actor: Actor, reader: Reader, obj: Mapping[str, Any], accreditation: Level) -> int:
+    """The narrative a bundle names: the one already here (the same STIX id, readable), or a new one."""
+    stix_uuid = str(obj["id"]).split("--", 1)[1]
+    found = repo.narrative_by_stix_uuid(session, actor.principal, stix_uuid)
+    if found is not None:
+        return found.id
+    data = NarrativeCreate(
+        title=str(obj.get("name", "")),
+        summary=str(obj.get("description", "")),
+        statements=list(obj.get("x_liaison_statements") or []),
+        aliases=list(obj.get("aliases") or []),
+        marking=reader.marking(obj),
+    )
+    fresh = None if bookkeeping.stix_uuid_taken(session, stix_uuid) else stix_uuid
+    return narratives.create_narrative(session, actor, data=data, accreditation=accreditation, stix_uuid=fresh).id
+
+
+def _evidence(session: Session, actor: Actor, reader: Reader, obj: Mapping[str, Any], accreditation: Level) -> int:
+    result = service.import_reports(
+        session, actor, items=_report_items(obj), marking=reader.marking(obj), accreditation=accreditation
+    )
+    if result.refused or not result.report_ids:
+        raise InvalidInput(f"report {obj['id']}: {result.refused[0].reason if result.refused else 'empty'}")
+    return result.report_ids[0]
+
+
+def _incident_data(reader: Reader, narrative_ids: list[int], report_ids: list[int]) -> IncidentCreate:
     incident_id = str(reader.incident["id"])
-    narrative_ids: dict[str, int] = {}
-    for _, obj in reader.related(incident_id, "uses"):
-        if obj.get("type") == "narrative":
-            created = narratives.create_narrative(
-                session,
-                actor,
-                accreditation=accreditation,
-                stix_uuid=str(obj["id"]).split("--", 1)[1],
-                data=NarrativeCreate(
-                    title=str(obj.get("name", "")),
-                    summary=str(obj.get("description", "")),
-                    statements=list(obj.get("x_liaison_statements") or []),
-                    aliases=list(obj.get("aliases") or []),
-                    marking=reader.marking(obj),
-                ),
-            )
-            narrative_ids[str(obj["id"])] = created.id
-    report_ids = []
-    for obj in sorted((o for o in reader.objects.values() if o.get("type") == "report"), key=lambda o: o["id"]):
-        if incident_id not in (obj.get("object_refs") or ()):
-            continue
-        result = service.import_reports(
-            session, actor, items=_report_items(obj), marking=reader.marking(obj), accreditation=accreditation
-        )
-        if result.refused:
-            raise InvalidInput(f"report {obj['id']}: {result.refused[0].reason}")
-        report_ids.append(result.report_ids[0])
-        for ref in obj.get("object_refs") or ():
-            if ref in narrative_ids:
-                narratives.link_report(session, actor, report_id=result.report_ids[0], narrative_id=narrative_ids[ref])
     extension = (reader.incident.get("extensions") or {}).get(stix.INCIDENT_CORE) or {}
-    data = IncidentCreate(
+    return IncidentCreate(
         title=str(reader.incident.get("name", "")),
         summary=str(reader.incident.get("description", "")),
         first_seen=_time(reader.incident.get("first_seen")) or _time(reader.incident.get("created")),
         last_seen=_time(reader.incident.get("last_seen")),
         status=extension.get("investigation_status", "open"),
         determination=extension.get("determination", "suspected"),
-        narratives=list(narrative_ids.values()),
+        narratives=narrative_ids,
         reports=report_ids,
         channels=[str(o.get("name")) for _, o in reader.related(incident_id, "uses") if o.get("type") == "channel"],
         targets=[t for _, o in reader.related(incident_id, "targets") if (t := _nation(o))],
@@ -238,6 +230,42 @@ def import_incident(
         techniques=_techniques(reader),
         marking=reader.marking(reader.incident),
     )
-    return incidents.create_incident(
-        session, actor, data=data, accreditation=accreditation, stix_uuid=incident_id.split("--", 1)[1]
+
+
+def import_incident(
+    session: Session, actor: Actor, *, objects: Iterable[Mapping[str, Any]], accreditation: Level
+) -> FimiIncident:
+    """Build an incident (with its narratives and evidence reports) from the STIX objects of one incident. The
+    bundle is checked first (markings, tiers, DISARM ids); nothing of it is kept when any part is refused."""
+    rights.require_write(actor, what="import an incident")
+    reader = Reader(objects)
+    incident_id = str(reader.incident["id"])
+    _incident_data(reader, [], [])
+    for technique in _techniques(reader):
+        disarm.entry(technique.disarm_id)
+    stories = [o for _, o in reader.related(incident_id, "uses") if o.get("type") == "narrative"]
+    evidence = sorted(
+        (
+            o
+            for o in reader.objects.values()
+            if o.get("type") == "report" and incident_id in (o.get("object_refs") or ())
+        ),
+        key=lambda o: str(o["id"]),
     )
+    for obj in [*stories, *evidence]:
+        reader.marking(obj)
+    with session.begin_nested():
+        narrative_ids = {str(o["id"]): _narrative(session, actor, reader, o, accreditation) for o in stories}
+        report_ids = []
+        for obj in evidence:
+            report_id = _evidence(session, actor, reader, obj, accreditation)
+            report_ids.append(report_id)
+            for ref in obj.get("object_refs") or ():
+                if ref in narrative_ids:
+                    narratives.link_report(session, actor, report_id=report_id, narrative_id=narrative_ids[ref])
+        stix_uuid = incident_id.split("--", 1)[1]
+        if repo.incident_by_stix_uuid(session, actor.principal, stix_uuid) is not None:
+            raise Conflict(f"{incident_id} is already in this hub")
+        fresh = None if bookkeeping.stix_uuid_taken(session, stix_uuid) else stix_uuid
+        data = _incident_data(reader, list(narrative_ids.values()), report_ids)
+        return incidents.create_incident(session, actor, data=data, accreditation=accreditation, stix_uuid=fresh)

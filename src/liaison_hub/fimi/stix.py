@@ -67,6 +67,8 @@ class Marks:
             recipients=tuple(sorted(self.names.get(r, str(r)) for r in audience.recipients)) or None,
         )
         definition = hub_marking_definition(facets)
+        # A definition names a marking, not a record: TLP:CLEAR, so that whoever reads a record can read its marking.
+        definition["object_marking_refs"] = [TLP2_IDS[TLP.clear]]
         self.definitions[definition["id"]] = definition
         return [TLP2_IDS[TLP(audience.tlp)], definition["id"]]
 
