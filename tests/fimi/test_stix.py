@@ -105,7 +105,8 @@ def test_an_incident_goes_over_taxii_and_comes_back_the_same(database: Database,
         shared = sharing.share_incident(
             session, actor(session, "liaison"), incident_id=incident_id, collection="fimi", accreditation=NS
         )
-        assert shared.refused == [] and shared.stored == shared.objects
+        assert shared.refused == []
+        assert shared.stored == shared.objects
         token, taxii_id = make_token(session, "analyst-jp"), created.taxii_id
         original = _comparable(incidents.incident_read(session, actor(session, "analyst-jp").principal, incident_id))
     engine.dispose()
