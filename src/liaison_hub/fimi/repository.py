@@ -233,6 +233,12 @@ def chart(
     return [(r[0], int(r[1]), r[2], int(r[3])) for r in rows]
 
 
+def term_count_audiences(session: Session, principal: Principal, term_set_id: int) -> list[int]:
+    """The markings of the readable term counts of a set (what a chart of them is made of)."""
+    stmt = readable(select(FimiTermCount.audience_id).where(FimiTermCount.term_set_id == term_set_id), principal)
+    return [int(a) for a in session.scalars(stmt.distinct())]
+
+
 def get_incident(session: Session, principal: Principal, incident_id: int) -> FimiIncident | None:
     return session.scalar(readable(select(FimiIncident).where(FimiIncident.id == incident_id), principal))
 

@@ -48,9 +48,9 @@ __all__ = ["NAV_ITEMS", "NavItem", "flash", "install", "is_htmx", "page_router",
 
 def _page_routers() -> list[APIRouter]:
     """Every module's page router; a module adds its pages with one import and one entry here."""
-    from liaison_hub.web import consultations, directory, intel, pages, tokens
+    from liaison_hub.web import consultations, directory, fimi, intel, pages, tokens
 
-    return [pages.router, directory.router, tokens.router, consultations.router, intel.router]
+    return [pages.router, directory.router, tokens.router, consultations.router, intel.router, fimi.router]
 
 
 def install(app: FastAPI) -> None:
