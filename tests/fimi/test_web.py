@@ -44,7 +44,7 @@ def _world(session: Session) -> dict[str, int]:
     }
 
 
-def test_pages_show_what_the_viewer_may_read(session: Session, web: httpx.Client) -> None:
+def test_pages_show_what_the_viewer_may_read(session: Session, web: httpx.Client) -> None:  # noqa: F811
     ids = _world(session)
     assert sign_in(web, "analyst-au").status_code == 303
     inbox = web.get("/fimi")
@@ -71,19 +71,13 @@ def test_pages_show_what_the_viewer_may_read(session: Session, web: httpx.Client
         or "Eastern Truth" in web.get(f"/fimi/clusters/{ids['copy']}").text
     )
     incident = web.get(f"/fimi/incidents/{ids['incident']}")
-    assert (
-        "T0003" in incident.text
-    )
-    assert (
-        "Leverage Existing Narratives" in incident.text
-    )
-    assert (
-        'id="timeline"' in incident.text
-    )
+    assert "T0003" in incident.text
+    assert "Leverage Existing Narratives" in incident.text
+    assert 'id="timeline"' in incident.text
     assert "TLP:AMBER" in incident.text.split("<main")[0]
 
 
-def test_readers_see_no_forms_and_writers_confirm_through_a_form(session: Session, web: httpx.Client) -> None:
+def test_readers_see_no_forms_and_writers_confirm_through_a_form(session: Session, web: httpx.Client) -> None:  # noqa: F811
     ids = _world(session)
     assert sign_in(web, "reader-kr").status_code == 303
     inbox = web.get("/fimi")
@@ -101,7 +95,7 @@ def test_readers_see_no_forms_and_writers_confirm_through_a_form(session: Sessio
     assert refused.status_code == 422
 
 
-def test_import_through_the_web_lists_refusals(session: Session, web: httpx.Client) -> None:
+def test_import_through_the_web_lists_refusals(session: Session, web: httpx.Client) -> None:  # noqa: F811
     assert sign_in(web, "liaison").status_code == 303
     lines = orjson.dumps(item()) + b"\n" + orjson.dumps(item() | {"language": "xx", "url": None, "text": "Other."})
     token = csrf_from(web.get("/fimi").text)
