@@ -143,8 +143,12 @@ def speakers(text: str) -> Iterator[Mention]:
     """Quoted speakers: English attributions around a quote ("...," X said / X said: "..."), and the common
     Chinese, Japanese and Korean forms (X表示："..." / Xは「...」と / X는 "..."라고)."""
     quoted = text.translate(QUOTES)
+    if '"' not in quoted:
+        return
+    latin, cjk = quoted.count(" ") > 0, _CJK.search(quoted) is not None
+    patterns = [*(_ENGLISH_SPEAKERS if latin else ()), *(_CJK_SPEAKERS if cjk else ())]
     seen: set[tuple[int, int]] = set()
-    for pattern in (*_ENGLISH_SPEAKERS, *_CJK_SPEAKERS):
+    for pattern in patterns:
         for match in pattern.finditer(quoted):
             span = match.span("q")
             if span in seen:

@@ -56,14 +56,15 @@ class Prepared:
 def prepare(where: str, data: ReportIn) -> Prepared:
     """Decide the language (the given ISO 639-1 code, or detected) and the keys that find duplicates."""
     language = texts.language_code(data.language) if data.language else texts.detect_language(data.text)
+    folded = texts.normal_form(data.text)
     return Prepared(
         where=where,
         data=data,
         language=language,
         detected=data.language is None,
-        text_key=texts.text_key(data.text),
+        text_key=texts.text_key(data.text, folded=folded),
         url_key=texts.url_key(data.url),
-        folded=texts.normal_form(data.text),
+        folded=folded,
     )
 
 
@@ -224,7 +225,7 @@ class Importer:
         for item in items:
             target = by_url.get(item.url_key or "") or by_text.get(item.text_key)
             if target is None:
-                signature = texts.signature(item.data.text)
+                signature = texts.signature(item.data.text, folded=item.folded)
                 target = self.new_report(batch, item, signature)
                 signatures[target] = signature
                 self.result.stored += 1

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from liaison_hub.fimi.text import normal_form, sentences
+from liaison_hub.fimi.text import fold, normal_form, sentences
 
 FLOOR = 0.3
 """Suggestions scoring below this are not kept."""
@@ -88,12 +88,12 @@ STOP_WORDS = frozenset(
 )
 
 
-def terms(text: str) -> Counter[str]:
+def terms(text: str, *, folded: str | None = None) -> Counter[str]:
     """Words and pairs of adjacent words of Latin-script text; pairs of adjacent characters of CJK and Hangul."""
     counts: Counter[str] = Counter()
     words: list[str] = []
     run: list[str] = []
-    for token in normal_form(text).split(" "):
+    for token in (normal_form(text) if folded is None else folded).split(" "):
         if token and _CJK.match(token):
             run.extend(token)
             continue
@@ -153,7 +153,8 @@ class Matcher:
         ]
 
     def _sentence_scores(self, sentence: str) -> dict[int, float]:
-        weights = _weights(terms(sentence))
+        folded = fold(sentence)
+        weights = _weights(terms(sentence, folded=folded))
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         dots: dict[int, float] = defaultdict(float)
         for t, w in weights.items():
@@ -163,7 +164,6 @@ class Matcher:
         for number, dot in dots.items():
             profile = self.owner[number]
             best[profile] = max(best.get(profile, 0.0), dot / (norm * self.norms[number]))
-        folded = normal_form(sentence) if self.aliases else ""
         for profile, alias in self.aliases:
             if alias and alias in folded:
                 best[profile] = max(best.get(profile, 0.0), ALIAS_SCORE)

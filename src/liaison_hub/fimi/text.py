@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -20,6 +21,8 @@ from liaison_hub.errors import InvalidInput
 NUM_PERM = 128
 THRESHOLD = 0.6
 """Reports whose estimated Jaccard similarity of shingles reaches this are near-duplicates (copy-paste)."""
+SCHEME = "affine32"
+"""datasketch's 32-bit permutation scheme: signatures are uint32, as stored."""
 DETECT_CHARS = 600
 UNDETERMINED = "und"
 """ISO 639-2 for a language that cannot be told (a text of digits or symbols only)."""
@@ -54,15 +57,21 @@ def without_boilerplate(text: str) -> str:
     return "\n".join(lines)
 
 
-def normal_form(text: str) -> str:
-    """Case-, spacing-, punctuation- and quote-insensitive form of a text without its boilerplate."""
-    folded = unicodedata.normalize("NFKC", without_boilerplate(text)).translate(QUOTES).casefold()
+def fold(text: str) -> str:
+    """Case-, spacing-, punctuation- and quote-insensitive form of a text: its tokens joined by single spaces."""
+    folded = unicodedata.normalize("NFKC", text).translate(QUOTES).casefold()
     return " ".join(_TOKEN.findall(folded))
 
 
-def text_key(text: str) -> str:
+def normal_form(text: str) -> str:
+    """``fold`` of a text without its boilerplate lines."""
+    return fold(without_boilerplate(text))
+
+
+def text_key(text: str, *, folded: str | None = None) -> str:
     """Equal for texts that differ only in case, spacing, punctuation, quotes or boilerplate."""
-    return hashlib.sha256(normal_form(text).encode()).hexdigest()[:32]
+    form = normal_form(text) if folded is None else folded
+    return hashlib.sha256(form.encode()).hexdigest()[:32]
 
 
 def url_key(url: str | None) -> str | None:
@@ -71,18 +80,31 @@ def url_key(url: str | None) -> str | None:
     return hashlib.sha256(url.strip().encode()).hexdigest()[:32]
 
 
-def shingles(text: str, size: int = 3) -> set[bytes]:
+def shingles(text: str, size: int = 3, *, folded: str | None = None) -> set[bytes]:
     """Overlapping runs of ``size`` tokens (a word, or one CJK character: no segmentation needed)."""
-    tokens = normal_form(text).split(" ")
+    tokens = (normal_form(text) if folded is None else folded).split(" ")
     if len(tokens) < size:
         return {" ".join(tokens).encode()}
     return {" ".join(tokens[i : i + size]).encode() for i in range(len(tokens) - size + 1)}
 
 
-def signature(text: str) -> np.ndarray:
-    """The MinHash signature of a text (datasketch), as uint32 values."""
-    minhash = MinHash(num_perm=NUM_PERM)
-    minhash.update_batch(list(shingles(text)))
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutations for ``NUM_PERM`` (made once: the same seed gives the same signatures)."""
+    permutations: tuple[np.ndarray, np.ndarray] = MinHash(
+        num_perm=NUM_PERM, hashfunc=_crc32, scheme=SCHEME
+    ).permutations
+    return permutations
+
+
+def signature(text: str, *, folded: str | None = None) -> np.ndarray:
+    """The MinHash signature of a text (datasketch, shingles hashed with CRC-32), as uint32 values."""
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_crc32, permutations=_permutations(), scheme=SCHEME)
+    minhash.update_batch(list(shingles(text, folded=folded)))
     values: np.ndarray = minhash.hashvalues.astype(np.uint32)
     return values
 
