@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, create_engine, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -50,7 +50,7 @@ def three_kb_items(count: int, seed: int = 5) -> list[tuple[str, dict[str, Any]]
     items = []
     for report in generator.generate(count, copy_share=0.3):
         item = report.item()
-        padding = random.Random(seed * 1_000_003 + report.cluster)  # noqa: S311 - copies share their padding
+        padding = random.Random(seed * 1_000_003 + report.cluster)
         body = [item["text"]]
         while sum(len(b.encode()) for b in body) < REPORT_BYTES:
             template = padding.choice(corpus.DETAILS[report.language])
@@ -129,7 +129,7 @@ def bench_clustering(count: int) -> dict[str, float]:
 
 
 def _chart_rows(audiences: list[int], count: int, term_set: int, term_ids: list[int]) -> Iterator[list[dict[str, Any]]]:
-    rng = random.Random(3)  # noqa: S311 - reproducible data
+    rng = random.Random(3)
     start = date(2025, 1, 6)
     batch: list[dict[str, Any]] = []
     for number in range(count):
