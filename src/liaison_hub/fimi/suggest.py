@@ -12,7 +12,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from liaison_hub.fimi.text import fold, normal_form, sentences
@@ -20,6 +20,7 @@ from liaison_hub.fimi.text import fold, normal_form, sentences
 FLOOR = 0.3
 """Suggestions scoring below this are not kept."""
 ALIAS_SCORE = 0.6
+MIN_SHARED = 2
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 STOP_WORDS = frozenset(
     [
@@ -151,9 +152,20 @@ class Matcher:
         self.aliases = [
             (p, normal_form(alias)) for p, profile in enumerate(self.profiles) for alias in profile.aliases if alias
         ]
+        self.vocabulary = {piece for t in self.index for piece in (t.split(" ") if " " in t else [t])}
 
-    def _sentence_scores(self, sentence: str) -> dict[int, float]:
-        folded = fold(sentence)
+    def _could_match(self, folded: str) -> bool:
+        """At least two of a sentence's words (or CJK character pairs) occur in some example: with fewer, no
+        example reaches the floor, so the sentence is not scored (most of a long report's sentences)."""
+        found = 0
+        for piece in _pieces(folded):
+            if piece in self.vocabulary:
+                found += 1
+                if found >= MIN_SHARED:
+                    return True
+        return False
+
+    def _sentence_scores(self, sentence: str, folded: str) -> dict[int, float]:
         weights = _weights(terms(sentence, folded=folded))
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         dots: dict[int, float] = defaultdict(float)
@@ -164,17 +176,23 @@ class Matcher:
         for number, dot in dots.items():
             profile = self.owner[number]
             best[profile] = max(best.get(profile, 0.0), dot / (norm * self.norms[number]))
-        for profile, alias in self.aliases:
-            if alias and alias in folded:
-                best[profile] = max(best.get(profile, 0.0), ALIAS_SCORE)
         return best
+
+    def _alias_scores(self, folded: str, found: list[tuple[int, str]]) -> dict[int, float]:
+        return {profile: ALIAS_SCORE for profile, alias in found if alias in folded}
 
     def suggest(self, text: str, *, skip: Iterable[int] = (), limit: int | None = None) -> list[Suggestion]:
         """Suggestions for a text, best first, none below ``FLOOR`` (all of them unless ``limit``)."""
         skipped = set(skip)
+        whole = fold(text)
+        present = [(p, alias) for p, alias in self.aliases if alias and alias in whole]
         best: dict[int, tuple[float, str]] = {}
         for _, sentence in sentences(text):
-            for number, score in self._sentence_scores(sentence).items():
+            folded = fold(sentence)
+            scores = self._sentence_scores(sentence, folded) if self._could_match(folded) else {}
+            for number, score in self._alias_scores(folded, present).items():
+                scores[number] = max(scores.get(number, 0.0), score)
+            for number, score in scores.items():
                 if score > best.get(number, (0.0, ""))[0]:
                     best[number] = (score, sentence)
         found = []
@@ -185,6 +203,20 @@ class Matcher:
             if weighted >= FLOOR and chosen.narrative_id not in skipped:
                 found.append(Suggestion(round(weighted, 4), chosen.narrative_id, passage[:1000]))
         return sorted(found, reverse=True)[:limit]
+
+
+def _pieces(folded: str) -> Iterator[str]:
+    """Words of Latin script and pairs of adjacent CJK or Hangul characters: the units ``terms`` are made of."""
+    run: list[str] = []
+    for token in folded.split(" "):
+        if token and _CJK.match(token):
+            run.extend(token)
+            continue
+        yield from ("".join(run[i : i + 2]) for i in range(len(run) - 1))
+        run = []
+        if token and token not in STOP_WORDS:
+            yield token[:-1] if len(token) > 3 and token.endswith("s") else token
+    yield from ("".join(run[i : i + 2]) for i in range(len(run) - 1))
 
 
 def _weights(counted: Counter[str]) -> dict[str, float]:
