@@ -52,7 +52,8 @@ def three_kb_items(count: int, seed: int = 5) -> list[tuple[str, dict[str, Any]]
         item = report.item()
         padding = random.Random(seed * 1_000_003 + report.cluster)
         body = [item["text"]]
-        while sum(len(b.encode()) for b in body) < REPORT_BYTES:
+        size = len(item["text"].encode())
+        while size < REPORT_BYTES:
             template = padding.choice(corpus.DETAILS[report.language])
             cities = corpus.CITIES[report.language]
             body.append(
@@ -63,6 +64,7 @@ def three_kb_items(count: int, seed: int = 5) -> list[tuple[str, dict[str, Any]]
                     day=padding.randint(2, 9),
                 )
             )
+            size += len(body[-1].encode()) + 1
         item["text"] = ("\n" if report.language != "en" else " ").join(body)
         items.append((str(report.number), item))
     return items

@@ -172,12 +172,13 @@ class Generator:
         return "\n".join([changed, *extra])
 
     def generate(self, count: int, *, copy_share: float) -> list[LabelledReport]:
+        originals = [r for r in self.made if r.cluster == r.number]
         while len(self.made) < count:
-            originals = [r for r in self.made if r.cluster == r.number]
             if originals and self.random.random() < copy_share:
                 self.made.append(self.copy(self.random.choice(originals)))
             else:
                 self.made.append(self.original())
+                originals.append(self.made[-1])
         return self.made
 
 
