@@ -137,3 +137,32 @@ def test_import_confirm_and_chart_in_chromium(session: Session, page: Page, tmp_
     expect(page.locator("#term-chart polyline")).to_have_count(2)
     expect(page.locator("#term-chart")).to_contain_text("Indo-Pacific")
     expect(page.locator('[data-banner="top"]')).to_contain_text("TLP:GREEN")
+
+
+def test_incidents_are_recorded_through_a_form_and_bad_input_keeps_it(session: Session, web: httpx.Client) -> None:  # noqa: F811
+    narrative = make_narrative(session)
+    session.commit()
+    assert sign_in(web, "liaison").status_code == 303
+    token = csrf_from(web.get("/fimi/incidents").text)
+    form = {
+        "csrf_token": token,
+        "title": "Tentacles campaign",
+        "first_seen": "2026-06-01T09:00:00Z",
+        "narrative": str(narrative.id),
+        "channels": "Global Courier, Eastern Truth",
+        "targets": "JPN, AP4",
+        "actors": "Look-alike network | intrusion-set | CHN | state-aligned | 40",
+        "techniques": "T0003 | 2026-06-02T00:00:00Z | first wave\nC00008",
+        "tlp": "amber",
+        "releasable_to": "ALLIANCE, AP4",
+    }
+    bad_tier = web.post("/fimi/incidents", data=form | {"actors": "x | threat-actor | CHN | proxy | 10"})
+    assert bad_tier.status_code == 422
+    assert "tier" in bad_tier.text and "Look-alike" not in bad_tier.text
+    bad_id = web.post("/fimi/incidents", data=form | {"techniques": "T9999"})
+    assert (bad_id.status_code, "unknown DISARM id" in bad_id.text) == (422, True)
+    assert 'value="Tentacles campaign"' in bad_id.text
+    created = web.post("/fimi/incidents", data=form)
+    assert created.status_code == 303
+    page_html = web.get(created.headers["location"]).text
+    assert "Leverage Existing Narratives" in page_html and "state-aligned" in page_html

@@ -16,14 +16,14 @@ from liaison_hub.api.deps import DbSession, State
 from liaison_hub.errors import HubError, InvalidInput
 from liaison_hub.fimi import clusters, correlate, formats, incidents, narratives, service, terms, views
 from liaison_hub.fimi import repository as repo
-from liaison_hub.fimi.schemas import ChartBy, Decision, ImportResult
+from liaison_hub.fimi.schemas import ChartBy, Decision, ImportResult, IncidentCreate
 from liaison_hub.models import Audience
 from liaison_hub.policy.principal import Principal
 from liaison_hub.policy.schemas import MarkingIn
 from liaison_hub.web import charts
 from liaison_hub.web.deps import SignedIn, WebWriter
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.forms import TextField
+from liaison_hub.web.forms import ChoiceFields, TextField, parse_form
 from liaison_hub.web.rendering import NAV_ITEMS, NavItem, flash, redirect, render
 from liaison_hub.web.security import Csrf
 
@@ -241,16 +241,113 @@ def cluster_page(report_id: int, request: Request, session: DbSession, viewer: S
     )
 
 
+def _incidents_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    error: HubError | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    rows = repo.list_incidents(session, principal)
+    reads = [incidents.incident_read(session, principal, r.id) for r in rows]
+    context = {
+        "incidents": reads,
+        "error": error.message if error else None,
+        "values": values or {},
+        "narratives": repo.list_narratives(session, principal),
+    }
+    audiences = _audiences(session, [r.audience_id for r in rows])
+    return render(
+        request, "fimi/incidents.html", context, audiences=audiences, status_code=error.status if error else 200
+    )
+
+
 @router.get("/incidents")
 def incidents_page(request: Request, session: DbSession, viewer: SignedIn) -> Response:
-    rows = repo.list_incidents(session, viewer.principal)
-    reads = [incidents.incident_read(session, viewer.principal, r.id) for r in rows]
-    return render(
-        request,
-        "fimi/incidents.html",
-        {"incidents": reads},
-        audiences=_audiences(session, [r.audience_id for r in rows]),
+    return _incidents_page(request, session, viewer.principal)
+
+
+def _lines(text: str) -> list[list[str]]:
+    """Lines of ``a | b | c`` fields."""
+    return [[f.strip() for f in line.split("|")] for line in text.splitlines() if line.strip()]
+
+
+def _incident_form(fields: dict[str, str], narrative_ids: list[str]) -> IncidentCreate:
+    actors = [
+        dict(zip(("name", "stix_type", "nation", "tier", "confidence"), f, strict=False))
+        for f in _lines(fields["actors"])
+    ]
+    techniques = [
+        {k: v for k, v in zip(("disarm_id", "observed_at", "note"), f, strict=False) if v}
+        for f in _lines(fields["techniques"])
+    ]
+    return parse_form(
+        IncidentCreate,
+        title=fields["title"],
+        summary=fields["summary"],
+        first_seen=fields["first_seen"],
+        last_seen=fields["last_seen"] or None,
+        status=fields["status"],
+        determination=fields["determination"],
+        narratives=[int(n) for n in narrative_ids if n.isdigit()],
+        channels=_codes(fields["channels"]),
+        targets=_codes(fields["targets"]),
+        actors=actors,
+        techniques=techniques,
+        marking=MarkingIn(
+            tlp=fields["tlp"],
+            classification=fields["classification"],
+            releasable_to=_codes(fields["releasable_to"]) or None,
+        ),
     )
+
+
+@router.post("/incidents")
+def create_incident(
+    request: Request,
+    session: DbSession,
+    actor: WebWriter,
+    state: State,
+    _: Csrf,
+    title: TextField = "",
+    summary: TextField = "",
+    first_seen: TextField = "",
+    last_seen: TextField = "",
+    status: TextField = "open",
+    determination: TextField = "suspected",
+    narrative: ChoiceFields = None,
+    channels: TextField = "",
+    targets: TextField = "",
+    actors: TextField = "",
+    techniques: TextField = "",
+    tlp: TextField = "amber",
+    classification: TextField = "NU",
+    releasable_to: TextField = "",
+) -> Response:
+    """Record an incident from the form; a refusal (unknown DISARM id, tier outside the list...) keeps the form."""
+    values = {
+        "title": title,
+        "summary": summary,
+        "first_seen": first_seen,
+        "last_seen": last_seen,
+        "status": status,
+        "determination": determination,
+        "channels": channels,
+        "targets": targets,
+        "actors": actors,
+        "techniques": techniques,
+        "tlp": tlp,
+        "classification": classification,
+        "releasable_to": releasable_to,
+    }
+    try:
+        data = _incident_form(values, narrative or [])
+        row = incidents.create_incident(session, actor, data=data, accreditation=state.accreditation)
+    except HubError as exc:
+        session.rollback()
+        return _incidents_page(request, session, actor.principal, exc, values)
+    flash(request, "Incident recorded.", "success")
+    return redirect(f"/fimi/incidents/{row.id}")
 
 
 @router.get("/incidents/{incident_id}")
