@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -44,26 +45,35 @@ REPORT_BYTES = 3000
 NATIONS = ("JPN", "AUS", "KOR", "NZL", "BEL", "FRA", "DEU", "USA", "GBR", "CAN")
 
 
+@cache
+def _vocabulary(language: str) -> tuple[str, ...]:
+    """The words (or, for Chinese and Japanese, the characters) of the corpus's neutral sentences of a language."""
+    sentences = corpus.data("sentences")["none"][language] + [
+        t.format(n=1, m=2, day=3, city=c) for t in corpus.DETAILS[language] for c in corpus.CITIES[language]
+    ]
+    if language in ("zh", "ja"):
+        return tuple(sorted({c for x in sentences for c in x if c.isalpha()}))
+    return tuple(sorted({w for x in sentences for w in x.split()}))
+
+
+def _filler(rng: random.Random, language: str) -> str:
+    """A sentence of words drawn at random from the language's vocabulary: text no other report shares."""
+    words = rng.choices(_vocabulary(language), k=rng.randint(8, 16))
+    return ("" if language in ("zh", "ja") else " ").join(words) + ("。" if language in ("zh", "ja") else ".")
+
+
 def three_kb_items(count: int, seed: int = 5) -> list[tuple[str, dict[str, Any]]]:
-    """``count`` corpus reports (a third of them copies), each padded with detail sentences to about 3 KB."""
+    """``count`` corpus reports (a third of them copies), each padded to about 3 KB with filler of its own (copies
+    share their original's filler)."""
     generator = corpus.Generator(seed, datetime(2026, 1, 1, tzinfo=UTC))
     items = []
     for report in generator.generate(count, copy_share=0.3):
         item = report.item()
-        padding = random.Random(seed * 1_000_003 + report.cluster)
+        rng = random.Random(seed * 1_000_003 + report.cluster)
         body = [item["text"]]
         size = len(item["text"].encode())
         while size < REPORT_BYTES:
-            template = padding.choice(corpus.DETAILS[report.language])
-            cities = corpus.CITIES[report.language]
-            body.append(
-                template.format(
-                    n=padding.randint(10, 9999),
-                    m=padding.randint(2, 59),
-                    city=padding.choice(cities),
-                    day=padding.randint(2, 9),
-                )
-            )
+            body.append(_filler(rng, report.language))
             size += len(body[-1].encode()) + 1
         item["text"] = ("\n" if report.language != "en" else " ").join(body)
         items.append((str(report.number), item))

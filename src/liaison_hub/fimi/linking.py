@@ -36,6 +36,9 @@ _CJK_SPEAKERS = (
     re.compile(r'(?P<who>[\u4e00-\u9fff\u30a0-\u30ff]{2,16}?)(?:は|が)\s*"(?P<q>[^"]{4,}?)"\s*と'),
     re.compile(r'(?P<who>[\uac00-\ud7af]{2,10}(?:\s[\uac00-\ud7af]{2,10}){0,2}?)(?:은|는|이|가)\s*"(?P<q>[^"]{4,}?)"'),
 )
+_QUOTE = re.compile(r'"[^"\n]{4,2000}?"')
+WINDOW = 160
+"""Characters either side of a quote where its attribution is looked for."""
 _URL = re.compile(r"https?://[^\s\"'<>)\]）」]+", re.IGNORECASE)
 _DOMAIN = re.compile(
     r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|info|ru|cn|io|news|co|jp|kr|au|nz|tv|xyz|online|site)\b"
@@ -143,21 +146,29 @@ def speakers(text: str) -> Iterator[Mention]:
     """Quoted speakers: English attributions around a quote ("...," X said / X said: "..."), and the common
     Chinese, Japanese and Korean forms (X表示："..." / Xは「...」と / X는 "..."라고)."""
     quoted = text.translate(QUOTES)
-    if '"' not in quoted:
-        return
-    latin, cjk = quoted.count(" ") > 0, _CJK.search(quoted) is not None
-    patterns = [*(_ENGLISH_SPEAKERS if latin else ()), *(_CJK_SPEAKERS if cjk else ())]
     seen: set[tuple[int, int]] = set()
+    for quote in _QUOTE.finditer(quoted):
+        start = max(0, quote.start() - WINDOW)
+        window = quoted[start : quote.end() + WINDOW]
+        latin, cjk = " " in window, _CJK.search(window) is not None
+        patterns = [*(_ENGLISH_SPEAKERS if latin else ()), *(_CJK_SPEAKERS if cjk else ())]
+        yield from _speakers_in(window, start, patterns, seen)
+
+
+def _speakers_in(
+    window: str, start: int, patterns: list[re.Pattern[str]], seen: set[tuple[int, int]]
+) -> Iterator[Mention]:
+    """The attributions of quotes found in one window of the text (offsets in the whole text)."""
     for pattern in patterns:
-        for match in pattern.finditer(quoted):
-            span = match.span("q")
+        for match in pattern.finditer(window):
+            span = (start + match.start("q"), start + match.end("q"))
             if span in seen:
                 continue
             seen.add(span)
             who = re.sub(r"^(?:the|a|an)\s+", "", match.group("who").strip())
             name = re.search(rf"{_NAME}$", who)
             ref = name.group() if name else who
-            yield Mention(match.start("who"), SPEAKER, ref[:300], who[:300], match.group("q").strip())
+            yield Mention(start + match.start("who"), SPEAKER, ref[:300], who[:300], match.group("q").strip())
 
 
 def addresses(text: str, urls: Iterable[str] = ()) -> Iterator[Mention]:

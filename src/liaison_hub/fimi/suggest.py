@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from liaison_hub.fimi.text import fold, normal_form, sentences
+from liaison_hub.fimi.text import fold, folded_sentences, normal_form
 
 FLOOR = 0.3
 """Suggestions scoring below this are not kept."""
@@ -153,10 +153,13 @@ class Matcher:
             (p, normal_form(alias)) for p, profile in enumerate(self.profiles) for alias in profile.aliases if alias
         ]
         self.vocabulary = {piece for t in self.index for piece in (t.split(" ") if " " in t else [t])}
+        self.words = self.vocabulary | {w + "s" for w in self.vocabulary}
 
     def _could_match(self, folded: str) -> bool:
         """At least two of a sentence's words (or CJK character pairs) occur in some example: with fewer, no
         example reaches the floor, so the sentence is not scored (most of a long report's sentences)."""
+        if not _CJK.search(folded):
+            return len(self.words.intersection(folded.split(" "))) >= MIN_SHARED
         found = 0
         for piece in _pieces(folded):
             if piece in self.vocabulary:
@@ -187,8 +190,7 @@ class Matcher:
         whole = fold(text)
         present = [(p, alias) for p, alias in self.aliases if alias and alias in whole]
         best: dict[int, tuple[float, str]] = {}
-        for _, sentence in sentences(text):
-            folded = fold(sentence)
+        for sentence, folded in folded_sentences(text):
             scores = self._sentence_scores(sentence, folded) if self._could_match(folded) else {}
             for number, score in self._alias_scores(folded, present).items():
                 scores[number] = max(scores.get(number, 0.0), score)

@@ -57,10 +57,19 @@ def without_boilerplate(text: str) -> str:
     return "\n".join(lines)
 
 
+def prefold(text: str) -> str:
+    """Compatibility forms, one quote style, case folded: what ``fold`` tokenises."""
+    return unicodedata.normalize("NFKC", text).translate(QUOTES).casefold()
+
+
+def tokens_of(prefolded: str) -> str:
+    """The tokens of a ``prefold``-ed text joined by single spaces."""
+    return " ".join(_TOKEN.findall(prefolded))
+
+
 def fold(text: str) -> str:
     """Case-, spacing-, punctuation- and quote-insensitive form of a text: its tokens joined by single spaces."""
-    folded = unicodedata.normalize("NFKC", text).translate(QUOTES).casefold()
-    return " ".join(_TOKEN.findall(folded))
+    return tokens_of(prefold(text))
 
 
 def normal_form(text: str) -> str:
@@ -170,6 +179,15 @@ def monday(moment: datetime) -> date:
     """The Monday of the ISO week of a UTC time."""
     day = moment.date()
     return day - timedelta(days=day.weekday())
+
+
+def folded_sentences(text: str) -> list[tuple[str, str]]:
+    """Each sentence with its ``fold``: the text is normalised once, and split the same way as ``sentences``."""
+    original = sentences(text)
+    normalised = sentences(prefold(text))
+    if len(normalised) != len(original):
+        return [(piece, fold(piece)) for _, piece in original]
+    return [(piece, tokens_of(norm)) for (_, piece), (_, norm) in zip(original, normalised, strict=True)]
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
