@@ -158,11 +158,13 @@ def test_incidents_are_recorded_through_a_form_and_bad_input_keeps_it(session: S
     }
     bad_tier = web.post("/fimi/incidents", data=form | {"actors": "x | threat-actor | CHN | proxy | 10"})
     assert bad_tier.status_code == 422
-    assert "tier" in bad_tier.text and "Look-alike" not in bad_tier.text
+    assert "tier" in bad_tier.text
+    assert "Look-alike" not in bad_tier.text
     bad_id = web.post("/fimi/incidents", data=form | {"techniques": "T9999"})
     assert (bad_id.status_code, "unknown DISARM id" in bad_id.text) == (422, True)
     assert 'value="Tentacles campaign"' in bad_id.text
     created = web.post("/fimi/incidents", data=form)
     assert created.status_code == 303
     page_html = web.get(created.headers["location"]).text
-    assert "Leverage Existing Narratives" in page_html and "state-aligned" in page_html
+    assert "Leverage Existing Narratives" in page_html
+    assert "state-aligned" in page_html
