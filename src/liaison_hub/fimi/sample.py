@@ -79,7 +79,7 @@ def load_sample(session: Session, *, accreditation: Level, today: datetime | Non
         accreditation=accreditation,
     )
     confirmed = _confirm_some(session, liaison, list(dict.fromkeys(result.report_ids)))
-    first = datetime.fromisoformat(shared[0].published_at)
+    first = min(datetime.fromisoformat(r.published_at) for r in shared)
     incident = IncidentCreate(
         title=INCIDENT_TITLE,
         summary="State media and a network of look-alike sites pushed the same 'tentacles' texts in four languages "

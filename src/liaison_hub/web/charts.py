@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 WIDTH, HEIGHT = 760, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
@@ -75,6 +75,14 @@ def _x_ticks(weeks: Sequence[date], positions: dict[date, float]) -> list[Tick]:
     return [Tick(positions[w], f"{w:%d %b}") for w in weeks[::every]]
 
 
+def _every_week(found: set[date]) -> list[date]:
+    """Every week from the first to the last (weeks without a value are on the axis too: time is not bent)."""
+    if not found:
+        return []
+    first, last = min(found), max(found)
+    return [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+
+
 def lines(points: Iterable[tuple[date, str, int]]) -> Chart:
     """One line per series (the busiest ``MAX_SERIES``) over the weeks any series has a value in."""
     values: dict[str, dict[date, int]] = {}
@@ -82,7 +90,7 @@ def lines(points: Iterable[tuple[date, str, int]]) -> Chart:
         values.setdefault(name, {})
         values[name][week] = values[name].get(week, 0) + count
     kept = sorted(values, key=lambda n: (-sum(values[n].values()), n))[:MAX_SERIES]
-    weeks = sorted({w for n in kept for w in values[n]})
+    weeks = _every_week({w for n in kept for w in values[n]})
     positions = _x_positions(weeks)
     unit, y_ticks = _y_scale(max((c for n in kept for c in values[n].values()), default=0))
     series = []
@@ -95,7 +103,7 @@ def lines(points: Iterable[tuple[date, str, int]]) -> Chart:
 def bars(points: Iterable[tuple[date, int]]) -> Chart:
     """One bar per week."""
     counts = dict(points)
-    weeks = sorted(counts)
+    weeks = _every_week(set(counts))
     positions = _x_positions(weeks)
     unit, y_ticks = _y_scale(max(counts.values(), default=0))
     width = max(4.0, min(40.0, (WIDTH - LEFT - RIGHT) / max(len(weeks), 1) * 0.6))
@@ -108,5 +116,6 @@ def bars(points: Iterable[tuple[date, int]]) -> Chart:
             f"week of {w:%Y-%m-%d}: {counts[w]}",
         )
         for w in weeks
+        if w in counts
     ]
     return Chart(WIDTH, HEIGHT, [], drawn, _x_ticks(weeks, positions), y_ticks, HEIGHT - BOTTOM, LEFT, WIDTH - RIGHT)

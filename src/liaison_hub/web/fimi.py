@@ -204,7 +204,9 @@ def term_chart(
     """Term counts per week over the reports the viewer may read, by outlet or outlet country."""
     read = terms.chart(session, viewer.principal, term_set_id=term_set_id, by=by)
     rows = repo.list_term_sets(session, viewer.principal)
-    series = ((p.week, p.term if p.group is None else f"{p.term} · {p.group}", p.count) for p in read.points)
+    series = (
+        (p.week, p.term if by is ChartBy.total else f"{p.term} · {p.group or 'unknown'}", p.count) for p in read.points
+    )
     context = {
         "term_sets": terms.term_set_reads(session, viewer.principal, rows),
         "read": read,
