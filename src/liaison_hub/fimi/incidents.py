@@ -6,6 +6,7 @@ reader may read."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 import pycountry
 from sqlalchemy.orm import Session
@@ -23,7 +24,13 @@ from liaison_hub.fimi.schemas import (
 )
 from liaison_hub.fimi.service import audit_write, marking_audience
 from liaison_hub.fimi.views import Markings
-from liaison_hub.models.fimi import FimiIncident, FimiIncidentActor, FimiIncidentLink, FimiIncidentTechnique
+from liaison_hub.models.fimi import (
+    FimiIncident,
+    FimiIncidentActor,
+    FimiIncidentLink,
+    FimiIncidentTechnique,
+    FimiReport,
+)
 from liaison_hub.policy import rights
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor, Principal
@@ -159,12 +166,12 @@ def incident_read(session: Session, principal: Principal, incident_id: int) -> I
     )
 
 
-def _timeline(row: FimiIncident, techniques: list[TechniqueRead], reports: object) -> list[TimelineEntry]:
+def _timeline(row: FimiIncident, techniques: list[TechniqueRead], reports: Iterable[FimiReport]) -> list[TimelineEntry]:
     """The incident's period, its evidence reports as published and techniques when observed, in time order."""
     entries = [TimelineEntry(at=row.first_seen, kind="start", text="first seen")]
     if row.last_seen is not None:
         entries.append(TimelineEntry(at=row.last_seen, kind="end", text="last seen"))
-    for report in reports:  # type: ignore[attr-defined]
+    for report in reports:
         entries.append(
             TimelineEntry(at=report.published_at, kind="report", text=f"{report.outlet}: {report.title}", ref=report.id)
         )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, cast
 
 import numpy as np
@@ -266,7 +265,3 @@ class Importer:
             for key in report_keys:
                 in_batch.setdefault(key, set()).add(report_id)
                 batch.bands.append({"report_id": report_id, "band_key": key})
-
-
-def week_of(moment: datetime) -> Any:
-    return texts.monday(moment)

@@ -5,7 +5,6 @@ with their timeline and DISARM techniques."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import File, Request, UploadFile
@@ -357,6 +356,4 @@ def incident_page(incident_id: int, request: Request, session: DbSession, viewer
     """An incident with its timeline, DISARM techniques and countermeasures, actors, narratives and evidence."""
     read = incidents.incident_read(session, viewer.principal, incident_id)
     ids = incidents.incident_audience_ids(session, viewer.principal, incident_id)
-    return render(
-        request, "fimi/incident.html", {"incident": read, "now": datetime.now()}, audiences=_audiences(session, ids)
-    )
+    return render(request, "fimi/incident.html", {"incident": read}, audiences=_audiences(session, ids))
