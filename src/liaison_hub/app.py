@@ -22,6 +22,7 @@ from liaison_hub.db.engine import create_db_engine, make_session_factory
 from liaison_hub.db.migrate import ensure_current
 from liaison_hub.directory.api import router as directory_router
 from liaison_hub.errors import HubError, problems
+from liaison_hub.fimi.api import router as fimi_router
 from liaison_hub.intel.api import router as intel_router
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.runtime.checkpoint import BACKSTOP_PAGES
@@ -129,6 +130,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(consultations_router, prefix=API_PREFIX)
     app.include_router(intel_router, prefix=API_PREFIX)
+    app.include_router(fimi_router, prefix=API_PREFIX)
     install_docs(app, API_PREFIX)
     install_web(app)
     return app

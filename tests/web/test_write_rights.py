@@ -43,6 +43,8 @@ WRITTEN = (
     "user_account",
     "grouping_member",
     "audit_entry",
+    "fimi_report",
+    "fimi_suggestion",
 )
 
 
@@ -91,6 +93,8 @@ def test_every_web_write_is_refused_to_a_reader_and_writes_nothing(
         "nation": "JPN",
         "item_id": str(item.id),
         "username": "analyst-jp",
+        "report_id": "4294967297",
+        "narrative_id": "4294967298",
     }
     assert sign_in(web, "reader-kr").status_code == 303
     token = csrf_from(web.get("/me/tokens").text)
@@ -99,7 +103,10 @@ def test_every_web_write_is_refused_to_a_reader_and_writes_nothing(
     assert len(routes) >= 10
     for route in routes:
         path = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], route)
-        files: dict[str, Any] = {"file": ("x.json", b'{"type": "bundle", "objects": []}')} if "upload" in route else {}
+        uploads = ("upload", "import")
+        files: dict[str, Any] = (
+            {"file": ("x.json", b'{"type": "bundle", "objects": []}')} if any(u in route for u in uploads) else {}
+        )
         answer = web.post(path, data={"csrf_token": token, "title": "x", "nation": "JPN"}, files=files or None)
         assert answer.status_code == 403, (route, answer.status_code)
     assert counts(session) == before

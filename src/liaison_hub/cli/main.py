@@ -23,6 +23,7 @@ from liaison_hub.cli.common import (
 )
 from liaison_hub.cli.consultations import consult_app
 from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_app, user_app
+from liaison_hub.cli.fimi import fimi_app
 from liaison_hub.cli.intel import intel_app
 from liaison_hub.config import PLACEHOLDER_SECRET, Settings
 from liaison_hub.consultations.sample import load_sample as load_consultation_sample
@@ -31,6 +32,7 @@ from liaison_hub.db.migrate import current, heads, upgrade
 from liaison_hub.db.types import utcnow
 from liaison_hub.directory.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo, seed_reference_data
 from liaison_hub.errors import HubError
+from liaison_hub.fimi.sample import load_sample as load_fimi_sample
 from liaison_hub.intel.sample import COLLECTION as SAMPLE_COLLECTION
 from liaison_hub.intel.sample import load_sample
 from liaison_hub.policy.levels import parse_classification
@@ -52,6 +54,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(consult_app, name="consult")
 app.add_typer(intel_app, name="intel")
+app.add_typer(fimi_app, name="fimi")
 
 
 def _upgrade(settings: Settings) -> None:
@@ -75,6 +78,7 @@ def _initialise(settings: Settings, *, demo: bool) -> str | None:
                 accreditation = parse_classification(settings.accreditation)
                 load_sample(session, accreditation=accreditation)
                 load_consultation_sample(session, accreditation=accreditation, today=utcnow().date())
+                load_fimi_sample(session, accreditation=accreditation)
             return token
     except HubError as exc:
         fail(exc.message)

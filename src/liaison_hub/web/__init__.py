@@ -54,6 +54,7 @@ def _page_routers() -> list[APIRouter]:
         consultations,
         directory,
         feeds,
+        fimi,
         intel,
         intel_files,
         meetings,
@@ -74,6 +75,7 @@ def _page_routers() -> list[APIRouter]:
         feeds.router,
         intel_files.router,
         intel.router,
+        fimi.router,
     ]
 
 
