@@ -19,6 +19,7 @@ import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from stix2.registry import STIX2_OBJ_MAPS
 
 from liaison_hub.app import create_app
 from liaison_hub.config import Settings
@@ -204,3 +205,13 @@ class LiveServer:
 def live_server(settings: Settings) -> Iterator[LiveServer]:
     with LiveServer(settings) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def stix2_registry_unchanged() -> Iterator[None]:
+    """stix2's registry of types is global: a test that registers custom types must remove them again, or every
+    later test that walks the registry (the validation differential tests) sees them."""
+    before = {kind: dict(classes) for kind, classes in STIX2_OBJ_MAPS["2.1"].items() if isinstance(classes, dict)}
+    yield
+    after = {kind: dict(classes) for kind, classes in STIX2_OBJ_MAPS["2.1"].items() if isinstance(classes, dict)}
+    assert after == before, "a test left custom types registered with stix2"

@@ -3,6 +3,7 @@ principal entitled to it, parsed by stix2, and imported into an empty hub, is th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import stix2
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stix2.properties import ListProperty, StringProperty
+from stix2.registry import STIX2_OBJ_MAPS
 from taxii2client.v21 import Collection, as_pages
 
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
@@ -27,31 +29,41 @@ from tests.fimi.helpers import NS, START, actor, import_reports, make_incident, 
 from tests.fimi.helpers import report as item
 
 
-@stix2.CustomObject(
-    "narrative",
-    [
-        ("name", StringProperty(required=True)),
-        ("description", StringProperty()),
-        ("aliases", ListProperty(StringProperty)),
-        ("narrative_types", ListProperty(StringProperty)),
-        ("x_liaison_statements", ListProperty(StringProperty)),
-    ],
-)
-class Narrative:
-    """OpenCTI's narrative, as its platform code writes it."""
+@pytest.fixture
+def opencti_types() -> Iterator[None]:
+    """OpenCTI's narrative and channel, as its platform code writes them, known to stix2 for this test only
+    (stix2's registry is global: left registered, they would change every later test that walks it)."""
+    registry = STIX2_OBJ_MAPS["2.1"]["objects"]
+    before = dict(registry)
 
+    @stix2.CustomObject(
+        "narrative",
+        [
+            ("name", StringProperty(required=True)),
+            ("description", StringProperty()),
+            ("aliases", ListProperty(StringProperty)),
+            ("narrative_types", ListProperty(StringProperty)),
+            ("x_liaison_statements", ListProperty(StringProperty)),
+        ],
+    )
+    class Narrative:
+        """OpenCTI's narrative."""
 
-@stix2.CustomObject(
-    "channel",
-    [
-        ("name", StringProperty(required=True)),
-        ("description", StringProperty()),
-        ("aliases", ListProperty(StringProperty)),
-        ("channel_types", ListProperty(StringProperty)),
-    ],
-)
-class Channel:
-    """OpenCTI's channel, as its platform code writes it."""
+    @stix2.CustomObject(
+        "channel",
+        [
+            ("name", StringProperty(required=True)),
+            ("description", StringProperty()),
+            ("aliases", ListProperty(StringProperty)),
+            ("channel_types", ListProperty(StringProperty)),
+        ],
+    )
+    class Channel:
+        """OpenCTI's channel."""
+
+    yield
+    registry.clear()
+    registry.update(before)
 
 
 def _incident(session: Session) -> int:
@@ -94,7 +106,9 @@ def _comparable(read: IncidentRead) -> dict[str, Any]:
     return values
 
 
-def test_an_incident_goes_over_taxii_and_comes_back_the_same(database: Database, tmp_path: Path) -> None:
+def test_an_incident_goes_over_taxii_and_comes_back_the_same(
+    database: Database, tmp_path: Path, opencti_types: None
+) -> None:
     engine = create_db_engine(database.url)
     with session_scope(make_session_factory(engine)) as session:
         incident_id = _incident(session)
