@@ -48,9 +48,10 @@ class Settings(BaseSettings):
         description="Log every HTTP request line (off by default, as in gunicorn: a paging TAXII client makes many "
         "requests; the audit log records changes and sensitive reads either way).",
     )
-    index_worker: Literal["process", "thread"] = Field(
+    index_worker: Literal["process", "thread", "none"] = Field(
         default="process",
-        description="Run the correlation index worker as a process of its own (another core) or as a server thread.",
+        description="Run the correlation index worker as a process of its own (another core), as a server thread, "
+        "or not in this process ('none': another process runs it, as the supervisor of several workers does).",
     )
 
     @field_validator("accreditation")

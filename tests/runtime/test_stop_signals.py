@@ -73,6 +73,16 @@ class Served:
                 found.append(int(entry.name))
         return found
 
+    def parents(self) -> dict[int, int]:
+        """Each living process of the server's group and its parent."""
+        found = {}
+        for pid in self.group():
+            try:
+                found[pid] = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+        return found
+
     def index_worker(self) -> int:
         """The pid of the index worker process (a spawned child of the server)."""
         for pid in self.group():
@@ -228,6 +238,10 @@ def test_several_worker_processes_stop_on_sigterm_to_the_group(postgres_database
     sent = indicator("203.0.113.78", markings=(tlp("green"),))
     with served(["serve", "--workers", "2"], env) as server:
         _post(server, collection, tokens["analyst-jp"], [sent])
+        server.index_worker()  # one, started by the supervisor for every worker
+        spawned = {pid for pid in server.group() if b"spawn_main" in _cmdline(pid)}
+        started_by_workers = [pid for pid, parent in server.parents().items() if parent in spawned]
+        assert started_by_workers == [], "a worker process started an index worker of its own"
         _stops_within(server, _sigterm_group)
     with served(["serve"], env) as again:
         assert _read_back(again, collection, tokens["analyst-au"], sent["id"])["id"] == sent["id"]

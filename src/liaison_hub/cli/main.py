@@ -172,7 +172,7 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1, access
     if workers > 1:
         if settings.effective_database_url.startswith("sqlite"):
             fail("several worker processes need PostgreSQL; SQLite serves one process")
-        server.serve_workers(host=host, port=port, workers=workers, access_log=log_requests)
+        server.serve_workers(settings, host=host, port=port, workers=workers, access_log=log_requests)
         return
     server.serve(application, host=host, port=port, access_log=log_requests)
 

@@ -3,6 +3,8 @@ the SQLite WAL checkpointer), and uvicorn, in one process or several."""
 
 from __future__ import annotations
 
+import os
+
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
@@ -19,12 +21,16 @@ ASGI_FACTORY = "liaison_hub.asgi:app_from_env"
 WATCH_EVERY_S = 1.0
 
 
-def index_worker(settings: Settings, engine: Engine, factory: sessionmaker[Session]) -> IndexWorker | IndexProcess:
+def index_worker(
+    settings: Settings, engine: Engine, factory: sessionmaker[Session]
+) -> IndexWorker | IndexProcess | None:
     """The correlation index worker: a process of its own unless configured as a thread or the database lives only
-    in this process's memory."""
+    in this process's memory; none when another process runs it (the supervisor of several workers)."""
     in_memory = is_sqlite(engine) and engine.url.database in (None, "", ":memory:")
     if settings.index_worker == "thread" or in_memory:
         return IndexWorker(factory)
+    if settings.index_worker == "none":
+        return None
     return IndexProcess(settings.effective_database_url)
 
 
@@ -54,7 +60,8 @@ class Background:
         self.threads = [t for t in (self.watchdog, self.checkpointer) if t is not None]
 
     def start(self) -> None:
-        self.indexer.start()
+        if self.indexer is not None:
+            self.indexer.start()
         for thread in self.threads:
             thread.start()
 
@@ -62,7 +69,8 @@ class Background:
         """Stop the watchdog first (it would restart the worker being stopped), then the worker and the threads."""
         if self.watchdog is not None:
             self.watchdog.stop()
-        self.indexer.stop()
+        if self.indexer is not None:
+            self.indexer.stop()
         for thread in self.threads:
             thread.stop()
 
@@ -73,7 +81,17 @@ def serve(application: FastAPI, *, host: str, port: int, access_log: bool) -> No
     uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False, access_log=access_log)
 
 
-def serve_workers(*, host: str, port: int, workers: int, access_log: bool) -> None:
+def serve_workers(settings: Settings, *, host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve with several worker processes, each building its own application from the same ``LIAISON_*``
-    environment (``asgi.app_from_env``)."""
-    uvicorn.run(ASGI_FACTORY, factory=True, host=host, port=port, workers=workers, access_log=access_log)
+    environment (``asgi.app_from_env``); this supervising process runs the one correlation index worker they share,
+    so the workers start none (one per worker would only compete for the same queue and the same cores)."""
+    indexer = IndexProcess(settings.effective_database_url)
+    watchdog = Watchdog(indexer)
+    indexer.start()
+    watchdog.start()
+    os.environ["LIAISON_INDEX_WORKER"] = "none"  # read by each worker's own settings
+    try:
+        uvicorn.run(ASGI_FACTORY, factory=True, host=host, port=port, workers=workers, access_log=access_log)
+    finally:
+        watchdog.stop()
+        indexer.stop()
