@@ -80,6 +80,22 @@ def concurrent_reads(endpoints: list[tc.Endpoint], page: int) -> dict[str, Any]:
     }
 
 
+def settle_after_start(idle_load: float = 1.0, budget_s: float = 60.0) -> None:
+    """Wait until the processes a server starts (workers, the index worker) have finished importing: the one-minute
+    load average is not usable, so sample the machine's CPU time for a second at a time until it is mostly idle."""
+
+    def busy() -> float:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return float(sum(fields) - fields[3] - fields[4]), float(sum(fields))
+
+    deadline = time.monotonic() + budget_s
+    while time.monotonic() < deadline:
+        (b0, t0), _ = busy(), time.sleep(1.0)
+        b1, t1 = busy()
+        if (b1 - b0) / max(t1 - t0, 1.0) * os.cpu_count() < idle_load:  # type: ignore[operator]
+            return
+
+
 def best_read(endpoint: tc.Endpoint, page: int, runs: int) -> tc.ReadResult:
     reads = [tc.paged_read(endpoint, limit=page, budget=900) for _ in range(runs)]
     return max(reads, key=lambda r: r.rate)
@@ -133,7 +149,8 @@ def measure(info: DatasetInfo, url: str, page: int, runs: int) -> dict[str, Any]
         procs.wait_http(f"{base}/taxii2/", proc=proc, log=proc_log)
         objects_url = endpoints[0].objects_url.replace(endpoints[0].objects_url.split("/taxii2/")[0], base)
         two = [tc.Endpoint(e.name, objects_url, None, e.headers, e.max_content_length) for e in endpoints]
-        tc.paged_read(two[0], limit=page, budget=300, keep_ids=False)  # warm both workers' caches a little
+        settle_after_start()
+        concurrent_reads(two, page)  # four connections: every worker has served a whole read before the clock runs
         results["concurrency"]["2 workers"] = {n: concurrent_reads(two[:n], page) for n in (1, 2, 4)}
     finally:
         procs.stop(proc)
