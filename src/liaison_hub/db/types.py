@@ -124,6 +124,9 @@ class in_ids(ColumnElement[bool]):  # noqa: N801 - used like an operator
 
     inherit_cache = True
     type = Boolean()
+    # A comparison, as ``IN`` is: without this SQLAlchemy renders ``... IN (...) = 1`` on SQLite, which hides the IN
+    # from the planner (no index lookup by the list: it scanned the whole collection instead).
+    _is_implicitly_boolean = True
 
     def __init__(self, column: Any, parameter: BindParameter[Any]) -> None:
         self.column = coercions.expect(roles.ExpressionElementRole, column)
