@@ -6,8 +6,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from stix2patterns.exceptions import ParseException
+from stix2patterns.inspector import INDEX_STAR
+from stix2patterns.v21.pattern import Pattern
 
+from liaison_hub.intel import pattern_grammar
 from liaison_hub.intel.correlation.extract import (
+    Comparison,
     fast_comparisons,
     observables_of,
     observables_of_comparisons,
@@ -15,6 +20,7 @@ from liaison_hub.intel.correlation.extract import (
     reference_comparisons,
 )
 from liaison_hub.intel.correlation.normalise import Observable, candidates, hash_algorithm, normalise
+from tests.intel.fuzz_patterns import generated_patterns
 
 SHA256 = "A" * 64
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
@@ -174,3 +180,28 @@ def test_fast_reading_agrees_with_the_reference_inspector() -> None:
             assert sorted((t, p, o) for t, p, o, _ in fast) == sorted((t, p, o) for t, p, o, _ in reference), pattern
         assert pattern_observables(pattern) == frozenset(observables_of_comparisons(reference))
     assert fast_used > 400
+
+
+def _by_type(comparisons: list[Comparison]) -> list[tuple[str, str, str, str]]:
+    """Comparisons in a form both readings can be sorted by ([*] shown as '*')."""
+    return sorted((t, repr(["*" if s is INDEX_STAR else s for s in p]), o, v) for t, p, o, v in comparisons)
+
+
+def test_the_grammar_reads_every_pattern_as_the_reference_inspector_does() -> None:
+    """Patterns the fast reading does not take (compound, LIKE, MATCHES, ports, qualifiers, sets, indexes, NOT, and
+    mutated ones) are read by the hub's grammar: the same comparisons, operators and literals as stix2-patterns'
+    inspector, hence the same observables; where the grammar is unsure the inspector reads it."""
+    read = 0
+    for pattern in [*generated_patterns(3000, 20261208), *_corpus(300)]:
+        ours = pattern_grammar.comparisons(pattern)
+        if ours is None:
+            continue
+        try:
+            theirs = Pattern(pattern).inspect().comparisons
+        except (ParseException, ValueError, TypeError):
+            pytest.fail(f"the grammar read a pattern the reference cannot parse: {pattern}")
+        reference = [(t, p, o, v) for t, items in theirs.items() for p, o, v in items]
+        read += 1
+        assert _by_type(ours) == _by_type(reference), pattern
+        assert observables_of_comparisons(ours) == observables_of_comparisons(reference), pattern
+    assert read > 1500

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from stix2patterns.inspector import INDEX_STAR
 from stix2patterns.v21.object_validator import HASHES_REGEX
 
 # ANTLR's WS rule of the grammar (skipped between tokens).
@@ -85,6 +86,7 @@ class _Parser:
         self.toks = toks
         self.pos = 0
         self.comparisons: dict[str, list[tuple[list[Any], str]]] = {}
+        self.tests: list[tuple[str, list[Any], str, str]] = []
         self.repeated: str | None = None
 
     def peek(self) -> Token:
@@ -184,7 +186,7 @@ class _Parser:
         if negated:
             raise Uncertain("NOT before a path")
         obj_type, path = self.object_path()
-        self.accept("kw", "NOT")
+        negated = self.accept("kw", "NOT")
         kind, text = self.peek()
         self.pos += 1
         if kind == "op":
@@ -196,6 +198,7 @@ class _Parser:
         else:
             raise Uncertain("an unknown comparison")
         self.comparisons.setdefault(obj_type, []).append((path, value))
+        self.tests.append((obj_type, path, f"NOT {text}" if negated else text, value))
 
     def _literal(self, *, ordered: bool) -> str:
         kind, text = self.peek()
@@ -249,7 +252,7 @@ class _Parser:
         return int(text)
 
 
-_STAR = object()
+_STAR = INDEX_STAR  # what stix2-patterns' inspector puts in a path for [*]
 
 
 def _hash_problem(path: list[Any], value: str) -> str | None:
@@ -263,6 +266,18 @@ def _hash_problem(path: list[Any], value: str) -> str | None:
     if check is not None and not check.match(text):
         return f"FAIL: '{text}' is not a valid {selector} hash"
     return None
+
+
+def comparisons(pattern: str) -> list[tuple[str, list[Any], str, str]] | None:
+    """Every comparison of a pattern the grammar reads, as stix2-patterns' inspector lists them (object type, path,
+    operator with its NOT, literal text); None when only the reference can read the pattern. Like the inspector,
+    this reads the syntax only: the checks ``verdict`` adds after parsing are not applied."""
+    try:
+        parser = _Parser(tokens(pattern))
+        parser.pattern()
+    except Uncertain:
+        return None
+    return parser.tests
 
 
 def verdict(pattern: str) -> str | None:

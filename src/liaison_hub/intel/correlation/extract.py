@@ -21,6 +21,7 @@ from stix2patterns.inspector import INDEX_STAR
 from stix2patterns.v21.grammars.STIXPatternLexer import STIXPatternLexer
 from stix2patterns.v21.pattern import Pattern
 
+from liaison_hub.intel import pattern_grammar
 from liaison_hub.intel.correlation.normalise import (
     DOMAIN,
     EMAIL,
@@ -126,6 +127,8 @@ def fast_comparisons(pattern: str) -> list[Comparison] | None:
 def pattern_observables(pattern: str) -> frozenset[Observable]:
     """The observable values a STIX pattern says an observation has."""
     comparisons = fast_comparisons(pattern)
+    if comparisons is None:
+        comparisons = pattern_grammar.comparisons(pattern)
     if comparisons is None:
         comparisons = reference_comparisons(pattern)
     return frozenset(observables_of_comparisons(comparisons))
