@@ -4,7 +4,6 @@ manage collections. Commands run ``--as`` a hub user apply that user's marking r
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison_hub.cli.common import add_row, cli_actor, console, errors, fail, load_settings, say, transaction
+from liaison_hub.cli.import_report import print_summary, write_report
 from liaison_hub.config import Settings
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.db.migrate import ensure_current
@@ -38,7 +38,6 @@ intel_app.add_typer(collection_app, name="collection")
 
 AsUser = Annotated[str, typer.Option("--as", help="Act as this hub user: their marking rights apply.")]
 STIX_SUFFIXES = (".json", ".jsonl", ".ndjson")
-REASONS_SHOWN = 10
 
 
 def _actor(session: Session, username: str, accreditation_code: str) -> Actor:
@@ -128,20 +127,6 @@ def _import_one(
         )
 
 
-def _summary(results: dict[str, IngestResult]) -> None:
-    table = Table("file", "read", "stored", "duplicates", "refused", header_style="bold")
-    for source, r in results.items():
-        add_row(table, source, r.total, r.stored, r.duplicates, r.refused)
-    console.print(table)
-    reasons = Counter(f.message or "" for r in results.values() for f in r.failures)
-    if reasons:
-        console.print("[bold]refused, by reason:[/]")
-        for message, count in reasons.most_common(REASONS_SHOWN):
-            say(f"  {count:>8}  {message}")
-        if len(reasons) > REASONS_SHOWN:
-            console.print(f"  ... and {len(reasons) - REASONS_SHOWN} other reasons")
-
-
 def _factory(settings: Settings) -> tuple[sessionmaker[Session], Engine]:
     engine = create_db_engine(settings.effective_database_url)
     try:
@@ -160,8 +145,12 @@ def import_files(
         str | None, typer.Option("--as", help="Import as this user: their organisation owns what is stored.")
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Objects per batch.")] = intel.BATCH_SIZE,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write every refused or held id with its reason here (JSON lines).")
+    ] = None,
 ) -> None:
-    """Import STIX 2.1 bundles or JSON lines, streamed; each file is stored whole or not at all."""
+    """Import STIX 2.1 bundles, TAXII envelopes or JSON lines, streamed; each file in one transaction. Exits non-zero
+    when a file could not be read or any object was refused or is still held."""
     files = _files(sources)
     settings = load_settings()
     factory, engine = _factory(settings)
@@ -186,9 +175,21 @@ def import_files(
         fail(exc.message)
     finally:
         engine.dispose()
-    _summary(results)
+    print_summary(results)
+    _finish(results, broken, report)
+
+
+def _finish(results: dict[str, IngestResult], broken: list[str], report: Path | None) -> None:
+    """Write the report, then exit non-zero if anything was not stored as sent."""
+    if report is not None:
+        written = write_report(report, results)
+        errors.print(escape(f"{written} refused or held object(s) listed in {report}"), highlight=False)
     if broken:
         fail(f"{len(broken)} file(s) could not be read: {', '.join(broken)}")
+    refused, held = sum(r.refused for r in results.values()), sum(len(r.held) for r in results.values())
+    if refused or held:
+        where = f" (every id in {report})" if report is not None else " (--report FILE lists every id)"
+        fail(f"{refused} object(s) refused and {held} held{where}")
 
 
 @intel_app.command("export")

@@ -46,8 +46,12 @@ _ONLY_VERSION = (True, True, False)  # is_latest, is_first, multi_audience of an
 BatchHook = Callable[[Session, Sequence[StoredObject]], None]
 _HOOKS: list[BatchHook] = []
 CONFLICT = (
-    "a different object with this id and modified is already stored; STIX versions are immutable "
-    "(STIX 2.1 section 3.6): publish a new version with a later 'modified'"
+    "a different object with this id and modified is already stored, and the stored version is kept: STIX versions "
+    "are immutable (STIX 2.1 section 3.6); publish a new version with a later 'modified'"
+)
+CONFLICT_SENT = (
+    "sent twice with this id and modified but different content, and the first one sent is kept: STIX versions are "
+    "immutable (STIX 2.1 section 3.6); publish a new version with a later 'modified'"
 )
 
 
@@ -373,7 +377,7 @@ class Ingest:
             elif seen[key] == p.digest:
                 self._duplicate(p)
             else:
-                self._refuse(p.obj, CONFLICT)
+                self._refuse(p.obj, CONFLICT_SENT)
         return fresh
 
     def _without_stored(self, fresh: list[Prepared], existing: list[bookkeeping.VersionRow]) -> list[Prepared]:

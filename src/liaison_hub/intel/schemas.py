@@ -159,6 +159,8 @@ class IngestResult:
     refused: int = 0
     successes: list[ObjectOutcome] = field(default_factory=list)
     failures: list[ObjectOutcome] = field(default_factory=list)
+    held: list[ObjectOutcome] = field(default_factory=list)
+    """Stored but held (owner-only) at the end of the ingest: a marking-definition they reference is still unknown."""
     stored_by_audience: Counter[int] = field(default_factory=Counter)
     duplicates_by_audience: Counter[int] = field(default_factory=Counter)
 
