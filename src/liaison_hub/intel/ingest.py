@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from liaison_hub.db.types import utcnow
 from liaison_hub.errors import HubError, InvalidInput
-from liaison_hub.intel import bookkeeping
+from liaison_hub.intel import bookkeeping, held
 from liaison_hub.intel import repository as repo
+from liaison_hub.intel.bookkeeping import version_flags
 from liaison_hub.intel.markings import (
     BUILTIN_TLP,
     HUB_IDENTITY_ID,
@@ -75,6 +76,8 @@ class Prepared(NamedTuple):
     version: int
     digest: str
     audience_id: int
+    waiting: tuple[str, ...] = ()
+    """Marking-definitions not known yet: the version is held (``intel.held``) under ``audience_id``, owner-only."""
 
 
 def _as_sent_version(obj: object) -> str:
@@ -94,21 +97,6 @@ def _batches(objects: Iterable[object], size: int) -> Iterator[list[object]]:
     iterator = iter(objects)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-def version_flags(rows: Iterable[tuple[str, int, int]]) -> dict[tuple[str, int, int], tuple[bool, bool, bool]]:
-    """(stix id, version, audience) -> (is_latest, is_first, multi_audience), per object and audience."""
-    by_object: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for stix_id, version, audience_id in rows:
-        by_object[stix_id][audience_id].append(version)
-    flags = {}
-    for stix_id, audiences in by_object.items():
-        multi = len(audiences) > 1
-        for audience_id, versions in audiences.items():
-            newest, oldest = max(versions), min(versions)
-            for version in versions:
-                flags[(stix_id, version, audience_id)] = (version == newest, version == oldest, multi)
-    return flags
 
 
 class Ingest:
@@ -137,6 +125,9 @@ class Ingest:
         self.scope = f"org:{owner_organisation_id}" if owner_organisation_id is not None else SYSTEM_SCOPE
         self.audiences: dict[Facets, int] = {}
         self.marked: dict[tuple[str, ...], int | str] = {}
+        self.held_marked: dict[tuple[str, ...], int | str] = {}
+        self.holding: dict[int, ObjectOutcome] = {}
+        self.registered: set[str] = set()
         self.organisations: dict[str, int] = {}
         owner = session.get(Organisation, owner_organisation_id) if owner_organisation_id is not None else None
         self.owner_nation = owner.nation_code if owner is not None else None
@@ -144,11 +135,38 @@ class Ingest:
         self.last_added = repo.lock_collection(session, self.collection_id)
 
     def run(self, objects: Iterable[object], batch_size: int = BATCH_SIZE) -> IngestResult:
+        self._release(None)  # definitions registered since this writer's last ingest, by anyone (hub scope)
         for batch in _batches(objects, batch_size):
             self.result.total += len(batch)
             self._batch(batch)
         repo.set_last_added(self.session, self.collection_id, self.last_added)
+        self.result.held = list(self.holding.values())
         return self.result
+
+    def _release(self, refs: set[str] | None) -> None:
+        """Release this writer's held versions in this collection whose definitions are all known now."""
+        moved = held.release(
+            self.session,
+            collection_id=self.collection_id,
+            scope=self.scope,
+            refs=refs,
+            scopes=(self.scope, HUB_SCOPE),
+            audience_of=self._release_audience,
+        )
+        for row_id in moved:
+            self.holding.pop(row_id, None)
+        self.result.released += len(moved)
+        self.result.released_by_audience.update(moved.values())
+
+    def _release_audience(self, refs: tuple[str, ...], default: Facets) -> int | str:
+        self._load_definitions(set(refs))
+        if any(ref in self.conflicts or ref not in self.definitions for ref in refs):
+            return "a definition it references was refused"
+        try:
+            facets = combine((self.definitions[ref] for ref in refs), default, owner_nation=self.owner_nation)
+            return self._audience(facets)
+        except HubError as exc:
+            return exc.message
 
     def _refuse(self, obj: object, message: str) -> None:
         self.result.refused += 1
@@ -174,6 +192,9 @@ class Ingest:
             else:
                 self._refuse(obj, problem)
         valid = self._learn_definitions(valid)
+        if self.registered:
+            self._release(self.registered)
+            self.registered = set()
         refs = [marking_refs(obj) for obj in valid]
         self._load_definitions(set().union(*refs))
         prepared = [p for obj, marks in zip(valid, refs, strict=True) if (p := self._prepare(obj, marks)) is not None]
@@ -215,6 +236,7 @@ class Ingest:
                 if row:
                     rows.append(row)
         repo.add_definitions(self.session, rows)
+        self.registered |= {row["stix_id"] for row in rows}
         return kept
 
     def _learn(self, obj: dict[str, Any]) -> dict[str, Any] | None:
@@ -261,16 +283,33 @@ class Ingest:
             self._refuse(obj, conflicted[0])
             return None
         audience = self.marked.get(refs)
+        waiting: tuple[str, ...] = ()
         if audience is None:
-            unknown = [ref for ref in refs if ref not in self.definitions]
-            if unknown:  # not cached: a later batch of the same ingest may define them
-                self._refuse(obj, f"references unknown marking-definition(s) {', '.join(unknown)}: send them first")
-                return None
-            audience = self.marked[refs] = self._audience_of(refs)
+            waiting = tuple(ref for ref in refs if ref not in self.definitions)
+            if waiting:  # not cached: a later batch, envelope or file may define them
+                audience = self._held_audience(refs)
+            else:
+                audience = self.marked[refs] = self._audience_of(refs)
         if isinstance(audience, str):
             self._refuse(obj, audience)
             return None
-        return Prepared(obj, obj["id"], obj["type"], version_micros(obj) or 0, canonical_digest(obj), audience)
+        version = version_micros(obj) or 0
+        return Prepared(obj, obj["id"], obj["type"], version, canonical_digest(obj), audience, waiting)
+
+    def _held_audience(self, refs: tuple[str, ...]) -> int | str:
+        """The owner-only audience a version waits under, at the level its known markings (or the default) give."""
+        if refs not in self.held_marked:
+            known = combine(
+                (self.definitions[ref] for ref in refs if ref in self.definitions),
+                self.default,
+                owner_nation=self.owner_nation,
+            )
+            facets = Facets(tlp=known.tlp, classification=known.classification, owner_only=True)
+            try:
+                self.held_marked[refs] = self._audience(facets)
+            except HubError as exc:
+                self.held_marked[refs] = f"marking refused: {exc.message}"
+        return self.held_marked[refs]
 
     def _audience_of(self, refs: tuple[str, ...]) -> int | str:
         """The audience of a set of known marking references, or why it is refused: computed once per distinct set in
@@ -322,9 +361,29 @@ class Ingest:
         repo.enqueue_for_index(self.session, self.collection_id, added[0], added[-1])
         self.result.stored += len(to_insert)
         self.result.stored_by_audience.update(p.audience_id for p in to_insert)
+        by_added = self._hold(to_insert, added)
         if self.keep_successes:
-            self.result.successes += [ObjectOutcome(p.stix_id, _as_sent_version(p.obj)) for p in to_insert]
-        self._run_hooks(to_insert, added)
+            self.result.successes += [
+                ObjectOutcome(p.stix_id, _as_sent_version(p.obj), held.held_note(p.waiting) if p.waiting else None)
+                for p in to_insert
+            ]
+        self._run_hooks(to_insert, added, by_added)
+
+    def _hold(self, stored: list[Prepared], added: range) -> dict[int, int] | None:
+        """Record the held versions of a stored batch; returns the batch's row ids by date_added when it had to
+        read them."""
+        waiting = [(p, date_added) for p, date_added in zip(stored, added, strict=True) if p.waiting]
+        if not waiting:
+            return None
+        by_added = bookkeeping.row_ids_by_added(self.session, self.collection_id, added[0], added[-1])
+        holds = [
+            held.Hold(by_added[date_added], p.stix_id, p.version, marking_refs(p.obj), p.waiting)
+            for p, date_added in waiting
+        ]
+        held.hold(self.session, collection_id=self.collection_id, scope=self.scope, default=self.default, held=holds)
+        for h, (p, _) in zip(holds, waiting, strict=True):
+            self.holding[h.row_id] = ObjectOutcome(p.stix_id, _as_sent_version(p.obj), held.held_note(p.waiting))
+        return by_added
 
     @staticmethod
     def _set_flags(
@@ -399,10 +458,11 @@ class Ingest:
                 to_insert.append(p)
         return to_insert
 
-    def _run_hooks(self, stored: list[Prepared], added: range) -> None:
+    def _run_hooks(self, stored: list[Prepared], added: range, by_added: dict[int, int] | None) -> None:
         if not _HOOKS:
             return
-        by_added = bookkeeping.row_ids_by_added(self.session, self.collection_id, added[0], added[-1])
+        if by_added is None:
+            by_added = bookkeeping.row_ids_by_added(self.session, self.collection_id, added[0], added[-1])
         batch = [
             StoredObject(
                 by_added[date_added], self.collection_id, p.stix_id, p.type, p.version, date_added, p.audience_id, p.obj

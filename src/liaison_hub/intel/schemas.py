@@ -161,6 +161,9 @@ class IngestResult:
     failures: list[ObjectOutcome] = field(default_factory=list)
     held: list[ObjectOutcome] = field(default_factory=list)
     """Stored but held (owner-only) at the end of the ingest: a marking-definition they reference is still unknown."""
+    released: int = 0
+    """Held versions (of this ingest or earlier ones) released: their definitions arrived."""
+    released_by_audience: Counter[int] = field(default_factory=Counter)
     stored_by_audience: Counter[int] = field(default_factory=Counter)
     duplicates_by_audience: Counter[int] = field(default_factory=Counter)
 
