@@ -1,19 +1,28 @@
-"""``liaison intel import`` on what real files do: TAXII envelopes, refusals grouped by kind with a report of every
-id, the exit status of a run that refused anything."""
+"""``liaison intel import`` on what real files do: marking-definitions placed last (ATT&CK) or in the middle (CAPEC),
+a reference to a definition that does not exist (the OASIS examples), TAXII envelopes, refusals grouped by kind with
+a report of every id, the exit status of a run that refused or held anything. The published files are read from
+``../shared/corpus/`` (tests/corpus_files.py); the tests that need them skip where it is absent."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liaison_hub.cli.import_report import OWN_ID, grouped
 from liaison_hub.intel.ingest import CONFLICT, CONFLICT_SENT
 from liaison_hub.intel.schemas import ObjectOutcome
-from tests.conftest import Database
+from liaison_hub.models import Audience
+from liaison_hub.models.intel import StixObject
+from tests.conftest import TEST_SECRET, Database
+from tests.corpus_files import corpus_file
 from tests.intel_extras.conftest import STAMP, indicator, make_collection
 from tests.intel_extras.test_cli import _bundle, _stored, run
 
@@ -113,3 +122,66 @@ def test_grouping_strips_only_the_objects_own_id() -> None:
         (f"ValueError: {OWN_ID} 'last_seen' is early", ["campaign--0", "campaign--1", "campaign--2"]),
         ("references marking-definition--9 (unknown)", ["indicator--1"]),
     ]
+
+
+def _script(database: Database, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``liaison`` console script, as a user runs it."""
+    env = os.environ | {"LIAISON_DATABASE_URL": database.url, "LIAISON_DATA_DIR": str(tmp_path), "COLUMNS": "250"}
+    env |= {"LIAISON_SECRET_KEY": TEST_SECRET, "LIAISON_ACCREDITATION": "NS"}
+    script = Path(sys.executable).with_name("liaison")
+    return subprocess.run([script, *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+def _marking_of_each(session: Session, ids: set[str]) -> dict[bool, int]:
+    """How many of these objects are held (owner-only) and how many are not."""
+    session.rollback()
+    stmt = (
+        select(Audience.owner_only, func.count())
+        .join(StixObject, StixObject.audience_id == Audience.id)
+        .where(StixObject.stix_id.in_(ids))
+        .group_by(Audience.owner_only)
+    )
+    found = {bool(owner_only): int(count) for owner_only, count in session.execute(stmt)}
+    session.rollback()
+    return found
+
+
+@pytest.mark.parametrize(("name", "position"), [("attack-mobile-17.1.json", "last"), ("capec.json", "1,500th")])
+def test_a_published_bundle_whose_definition_comes_late_is_stored_whole_and_marked(
+    database: Database, session: Session, tmp_path: Path, shared: str, name: str, position: str
+) -> None:
+    path = corpus_file(name)
+    objects = json.loads(path.read_bytes())["objects"]
+    definitions = [i for i, o in enumerate(objects) if o["type"] == "marking-definition"]
+    assert definitions, position
+    assert definitions[0] > 1000  # past the first batch: the case the issue reported
+    report = tmp_path / "report.jsonl"
+    args = ("intel", "import", str(path), "-c", shared, "--as", "analyst-au", "--report", str(report))
+    done = _script(database, tmp_path, *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"│ {len(objects)} " in done.stdout
+    assert report.read_text() == ""
+    ids = {o["id"] for o in objects}
+    assert _marking_of_each(session, ids) == {False: len(objects)}
+    jp = _script(database, tmp_path, "intel", "export", "--as", "analyst-jp", "-c", shared)
+    assert ids <= {o["id"] for o in json.loads(jp.stdout)["objects"]}  # AMBER, REL TO ALLIANCE and AP4 by default
+
+
+def test_an_object_whose_definition_never_comes_is_held_and_the_run_says_so(
+    database: Database, session: Session, tmp_path: Path, shared: str
+) -> None:
+    path = corpus_file("oasis-examples.json")
+    objects = json.loads(path.read_bytes())["objects"]
+    typo = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ec"  # TLP:RED's id, mistyped by the publisher
+    waiting = [o["id"] for o in objects if typo in o.get("object_marking_refs", ())]
+    report = tmp_path / "report.jsonl"
+    args = ("intel", "import", str(path), "-c", shared, "--as", "analyst-au", "--report", str(report))
+    done = _script(database, tmp_path, *args)
+    assert done.returncode == 1
+    assert f"0 object(s) refused and {len(waiting)} held" in " ".join(done.stderr.split())
+    assert "held, readable only by your organisation" in done.stdout
+    assert typo in done.stdout
+    assert [(r["id"], r["outcome"]) for r in _report(report)] == [(i, "held") for i in waiting]
+    assert _marking_of_each(session, set(waiting)) == {True: len(waiting)}
+    jp = _script(database, tmp_path, "intel", "export", "--as", "analyst-jp", "-c", shared)
+    assert not set(waiting) & {o["id"] for o in json.loads(jp.stdout)["objects"]}
