@@ -29,7 +29,7 @@ from liaison_hub.intel.markings import (
     interpret_definition,
     marking_refs,
 )
-from liaison_hub.intel.schemas import IngestResult, ObjectOutcome, StoredObject
+from liaison_hub.intel.schemas import BATCH_SIZE, IngestResult, ObjectOutcome, StoredObject
 from liaison_hub.intel.stix import canonical_digest, document_of, micros_of, version_micros
 from liaison_hub.intel.validation import check
 from liaison_hub.models import Organisation
@@ -39,7 +39,6 @@ from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor
 from liaison_hub.policy.rights import require_may_mark
 
-BATCH_SIZE = 1000
 HUB_SCOPE, SYSTEM_SCOPE = "hub", "system"
 """Where marking-definitions are registered: the hub's content-derived ones, and those of the hub's command line;
 any other belongs to the organisation that registered it (``org:<id>``)."""

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from liaison_hub.policy.principal import Role
 
 DEFAULT_WRITE_ROLES = (Role.admin, Role.liaison_officer, Role.analyst)
+BATCH_SIZE = 1000
+"""Objects per batch of an ingest (one lookup, one INSERT and one flag UPDATE each)."""
 
 
 class DefaultMarking(BaseModel):

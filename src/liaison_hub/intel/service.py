@@ -53,8 +53,9 @@ from liaison_hub.intel.collections import (
     update_collection,
     upload_marking,
 )
-from liaison_hub.intel.ingest import BATCH_SIZE, Ingest, register_batch_hook, unregister_batch_hook
+from liaison_hub.intel.ingest import Ingest, register_batch_hook, unregister_batch_hook
 from liaison_hub.intel.schemas import (
+    BATCH_SIZE,
     DefaultMarking,
     DocumentPage,
     DocumentRow,
