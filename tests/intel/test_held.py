@@ -13,10 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liaison_hub.intel import service
+from liaison_hub.intel.correlation import service as correlation
 from liaison_hub.intel.markings import HUB_EXTENSION_ID
-from liaison_hub.intel.schemas import CollectionCreate, DefaultMarking
-from liaison_hub.models import AuditEntry
-from liaison_hub.models.intel import HeldObject, HeldReference
+from liaison_hub.intel.schemas import CollectionCreate, DefaultMarking, ObjectFilters
+from liaison_hub.models import Audience, AuditEntry
+from liaison_hub.models.intel import HeldObject, HeldReference, StixObject
+from tests.factories import principal
 from tests.intel.stixgen import hub_marking, indicator, malware, new_version, tlp
 from tests.intel.test_ingest import NS, actor, ingest, visible
 from tests.taxii.corpus import ACS_NC_BEL_JPN
@@ -55,6 +57,14 @@ def test_held_for_the_writer_alone_then_read_exactly_as_its_marking_says(session
     assert (first.successes[0].message or "").startswith("held:")
     assert NR_AP4["id"] in (first.held[0].message or "")
     assert readers(session, collection, early["id"]) == {"analyst-au"}
+    audience = session.scalars(
+        select(Audience)
+        .join(StixObject, StixObject.audience_id == Audience.id)
+        .where(StixObject.stix_id == early["id"])
+    ).one()
+    writer = principal(session, "analyst-au")
+    assert (audience.owner_only, audience.owner_organisation_id) == (True, writer.organisation_id)
+    assert audience.classification_rank == writer.clearance_rank  # what the writer could have meant, at most
     control = indicator("192.0.2.41", markings=(tlp("green"), NR_AP4["id"]))
     second = ingest(session, "analyst-au", collection, [NR_AP4, control])
     assert (second.released, second.held) == (1, [])
@@ -126,3 +136,35 @@ def test_versions_held_together_are_released_with_their_order(session: Session, 
     assert [o.get("description") for o in latest] == ["second look"]
     every = visible(session, "analyst-jp", collection, ids=(family["id"],), versions=("all",))
     assert len(every) == 2
+
+
+def test_the_correlation_index_follows_the_release(session: Session, collection: str) -> None:
+    """Indexed while held, an object's observables are found by its writer alone; once released, as marked."""
+    early = indicator("192.0.2.70", markings=(tlp("green"), NR_AP4["id"]))
+    ingest(session, "analyst-au", collection, [early])
+
+    def finders() -> set[str]:
+        found = set()
+        for username in READERS:
+            result = correlation.search(session, principal(session, username), value="192.0.2.70")
+            if early["id"] in {r.stix_id for r in result.records}:
+                found.add(username)
+        return found
+
+    assert finders() == {"analyst-au"}
+    ingest(session, "analyst-au", collection, [NR_AP4])
+    assert finders() == readers(session, collection, early["id"])
+    assert len(finders()) > 1
+
+
+def test_deleting_a_held_object_forgets_that_it_waits(session: Session, collection: str) -> None:
+    early = indicator("192.0.2.71", markings=(tlp("green"), NR_AP4["id"]))
+    ingest(session, "analyst-au", collection, [early])
+    assert held_rows(session) == 1
+    deleted = service.delete_object(
+        session, actor(session, "analyst-au"), collection=collection, stix_id=early["id"], filters=ObjectFilters()
+    )
+    assert deleted == 1
+    assert held_rows(session) == 0
+    assert session.scalar(select(func.count()).select_from(HeldReference)) == 0
+    assert ingest(session, "analyst-au", collection, [NR_AP4]).released == 0

@@ -12,36 +12,24 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison_hub.db.types import utcnow
-from liaison_hub.errors import HubError, InvalidInput
 from liaison_hub.intel import bookkeeping, held
 from liaison_hub.intel import repository as repo
 from liaison_hub.intel.bookkeeping import version_flags
 from liaison_hub.intel.markings import (
-    BUILTIN_TLP,
-    HUB_IDENTITY_ID,
     Facets,
-    combine,
-    derived_id,
-    interpret_definition,
     marking_refs,
 )
 from liaison_hub.intel.schemas import BATCH_SIZE, IngestResult, ObjectOutcome, StoredObject
 from liaison_hub.intel.stix import canonical_digest, document_of, micros_of, version_micros
 from liaison_hub.intel.validation import check
-from liaison_hub.models import Organisation
+from liaison_hub.intel.writer_markings import HUB_SCOPE, WriterMarkings
 from liaison_hub.models.intel import IntelCollection
-from liaison_hub.policy.audiences import audience_id_for
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor
-from liaison_hub.policy.rights import require_may_mark
 
-HUB_SCOPE, SYSTEM_SCOPE = "hub", "system"
-"""Where marking-definitions are registered: the hub's content-derived ones, and those of the hub's command line;
-any other belongs to the organisation that registered it (``org:<id>``)."""
 _ONLY_VERSION = (True, True, False)  # is_latest, is_first, multi_audience of an object's one and only version
 BatchHook = Callable[[Session, Sequence[StoredObject]], None]
 _HOOKS: list[BatchHook] = []
@@ -117,19 +105,11 @@ class Ingest:
         self.accreditation, self.owner, self.keep_successes = accreditation, owner_organisation_id, keep_successes
         self.max_failures = max_failures
         self.default = default_marking or Facets.from_json(collection.default_marking)
-        self.definitions: dict[str, Facets] = {ref: Facets(tlp=tlp) for ref, tlp in BUILTIN_TLP.items()}
-        self.loaded: set[str] = set(BUILTIN_TLP)
-        self.digests: dict[tuple[str, str], str] = {}
-        self.conflicts: dict[str, str] = {}
-        self.scope = f"org:{owner_organisation_id}" if owner_organisation_id is not None else SYSTEM_SCOPE
-        self.audiences: dict[Facets, int] = {}
-        self.marked: dict[tuple[str, ...], int | str] = {}
-        self.held_marked: dict[tuple[str, ...], int | str] = {}
+        self.markings = WriterMarkings(
+            session, actor, owner=owner_organisation_id, default=self.default, accreditation=accreditation
+        )
+        self.scope = self.markings.scope
         self.holding: dict[int, ObjectOutcome] = {}
-        self.registered: set[str] = set()
-        self.organisations: dict[str, int] = {}
-        owner = session.get(Organisation, owner_organisation_id) if owner_organisation_id is not None else None
-        self.owner_nation = owner.nation_code if owner is not None else None
         self.result = IngestResult()
         self.last_added = repo.lock_collection(session, self.collection_id)
 
@@ -150,22 +130,12 @@ class Ingest:
             scope=self.scope,
             refs=refs,
             scopes=(self.scope, HUB_SCOPE),
-            audience_of=self._release_audience,
+            audience_of=self.markings.release_audience,
         )
         for row_id in moved:
             self.holding.pop(row_id, None)
         self.result.released += len(moved)
         self.result.released_by_audience.update(moved.values())
-
-    def _release_audience(self, refs: tuple[str, ...], default: Facets) -> int | str:
-        self._load_definitions(set(refs))
-        if any(ref in self.conflicts or ref not in self.definitions for ref in refs):
-            return "a definition it references was refused"
-        try:
-            facets = combine((self.definitions[ref] for ref in refs), default, owner_nation=self.owner_nation)
-            return self._audience(facets)
-        except HubError as exc:
-            return exc.message
 
     def _refuse(self, obj: object, message: str) -> None:
         self.result.refused += 1
@@ -190,155 +160,31 @@ class Ingest:
                 valid.append(obj)
             else:
                 self._refuse(obj, problem)
-        valid = self._learn_definitions(valid)
-        if self.registered:
-            self._release(self.registered)
-            self.registered = set()
+        valid = self.markings.learn(valid, self._refuse)
+        if registered := self.markings.take_registered():
+            self._release(registered)
         refs = [marking_refs(obj) for obj in valid]
-        self._load_definitions(set().union(*refs))
+        self.markings.load(set().union(*refs))
         prepared = [p for obj, marks in zip(valid, refs, strict=True) if (p := self._prepare(obj, marks)) is not None]
         self._store(prepared)
 
-    def _load_definitions(self, refs: set[str]) -> None:
-        """What these ids mean for this writer: its own registration, else the hub's (content-derived) one."""
-        wanted = refs - self.loaded
-        self.loaded |= wanted
-        rows = repo.get_definitions(self.session, wanted, (self.scope, HUB_SCOPE))
-        for row in sorted(rows, key=lambda r: r.scope == self.scope):  # the writer's own scope last: it wins
-            self.definitions[row.stix_id] = Facets.from_json(row.facets)
-            self.digests[(row.stix_id, row.scope)] = row.digest
-
-    def _definition_scope(self, obj: dict[str, Any], kind: str, facets: Facets) -> str | None:
-        """Where a definition is registered: the hub's scope for one with the hub's extension, whose id must be the
-        one the hub derives from its content (else None: refused), the writer's own scope for any other kind."""
-        if kind == "hub" or obj.get("created_by_ref") == HUB_IDENTITY_ID:
-            return HUB_SCOPE if kind == "hub" and obj["id"] == derived_id(facets) else None
-        return self.scope
-
-    def _conflict(self, obj: dict[str, Any], reason: str) -> None:
-        """Refuse a definition, and every object of this ingest that references its id: an object is never stored
-        under a meaning other than the one its writer sent."""
-        self._refuse(obj, reason)
-        self.conflicts[obj["id"]] = f"its marking-definition {obj['id']} was refused: {reason}"
-
-    def _learn_definitions(self, valid: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Register the batch's marking-definitions; see ``docs/markings.md`` for scopes and immutability."""
-        self._load_definitions({o["id"] for o in valid if o["type"] == "marking-definition"})
-        kept, rows = [], []
-        for obj in valid:
-            if obj["type"] != "marking-definition" or obj["id"] in BUILTIN_TLP:
-                kept.append(obj)
-                continue
-            row = self._learn(obj)
-            if row is not None:
-                kept.append(obj)
-                if row:
-                    rows.append(row)
-        repo.add_definitions(self.session, rows)
-        self.registered |= {row["stix_id"] for row in rows}
-        return kept
-
-    def _learn(self, obj: dict[str, Any]) -> dict[str, Any] | None:
-        """One definition: None when refused, {} when already registered as it is, else the row to register."""
-        ref = obj["id"]
-        try:
-            kind, facets = interpret_definition(obj)
-        except InvalidInput as exc:
-            self._conflict(obj, exc.message)
-            return None
-        scope = self._definition_scope(obj, kind, facets)
-        if scope is None:
-            self._conflict(
-                obj,
-                "a marking-definition with the hub's extension (or identity) must have the id the hub derives "
-                f"from its content, here {derived_id(facets)} (docs/markings.md)",
-            )
-            return None
-        meaning = self.definitions.get(ref)
-        if meaning is not None and meaning != facets:
-            self._conflict(obj, "this id is already registered with another meaning; marking-definitions are immutable")
-            return None
-        digest, known = canonical_digest(obj), self.digests.get((ref, scope))
-        if known is not None:
-            if known != digest:
-                self._refuse(
-                    obj, "a different marking-definition with this id is already registered; they are immutable"
-                )
-                return None
-            return {}
-        self.definitions[ref], self.digests[(ref, scope)] = facets, digest
-        return {
-            "stix_id": ref,
-            "scope": scope,
-            "kind": kind,
-            "facets": facets.to_json(),
-            "digest": digest,
-            "created_at": utcnow(),
-        }
-
     def _prepare(self, obj: dict[str, Any], refs: tuple[str, ...]) -> Prepared | None:
-        conflicted = [self.conflicts[ref] for ref in refs if ref in self.conflicts]
+        markings = self.markings
+        conflicted = [markings.conflicts[ref] for ref in refs if ref in markings.conflicts]
         if conflicted:
             self._refuse(obj, conflicted[0])
             return None
-        audience = self.marked.get(refs)
+        audience = markings.marked.get(refs)
         waiting: tuple[str, ...] = ()
         if audience is None:
-            waiting = tuple(ref for ref in refs if ref not in self.definitions)
-            if waiting:  # not cached: a later batch, envelope or file may define them
-                audience = self._held_audience(refs)
-            else:
-                audience = self.marked[refs] = self._audience_of(refs)
+            waiting = tuple(ref for ref in refs if ref not in markings.definitions)
+            # not cached: a later batch, envelope or file may define them
+            audience = markings.held_audience(refs) if waiting else markings.audience_of(refs)
         if isinstance(audience, str):
             self._refuse(obj, audience)
             return None
         version = version_micros(obj) or 0
         return Prepared(obj, obj["id"], obj["type"], version, canonical_digest(obj), audience, waiting)
-
-    def _held_audience(self, refs: tuple[str, ...]) -> int | str:
-        """The owner-only audience a version waits under, at the level its known markings (or the default) give."""
-        if refs not in self.held_marked:
-            known = combine(
-                (self.definitions[ref] for ref in refs if ref in self.definitions),
-                self.default,
-                owner_nation=self.owner_nation,
-            )
-            facets = Facets(tlp=known.tlp, classification=known.classification, owner_only=True)
-            try:
-                self.held_marked[refs] = self._audience(facets)
-            except HubError as exc:
-                self.held_marked[refs] = f"marking refused: {exc.message}"
-        return self.held_marked[refs]
-
-    def _audience_of(self, refs: tuple[str, ...]) -> int | str:
-        """The audience of a set of known marking references, or why it is refused: computed once per distinct set in
-        an ingest, since a definition, once known, never changes."""
-        try:
-            facets = combine((self.definitions[ref] for ref in refs), self.default, owner_nation=self.owner_nation)
-            return self._audience(facets)
-        except HubError as exc:
-            return f"marking refused: {exc.message}"
-
-    def _audience(self, facets: Facets) -> int:
-        """The audience of a marking, resolved once per distinct marking in this ingest."""
-        if facets not in self.audiences:
-            recipients = self._organisation_ids(facets.recipients or ())
-            marking = facets.to_marking(owner_organisation_id=self.owner, recipient_ids=recipients)
-            require_may_mark(self.actor, marking, self.accreditation)
-            self.audiences[facets] = audience_id_for(self.session, marking, accreditation=self.accreditation)
-        return self.audiences[facets]
-
-    def _organisation_ids(self, names: tuple[str, ...]) -> tuple[int, ...]:
-        missing = [name for name in names if name not in self.organisations]
-        if missing:
-            found = self.session.execute(
-                select(Organisation.short_name, Organisation.id).where(Organisation.short_name.in_(missing))
-            )
-            self.organisations.update({str(n).upper(): int(i) for n, i in found})
-            unknown = [name for name in missing if name not in self.organisations]
-            if unknown:
-                raise InvalidInput(f"unknown recipient organisations: {', '.join(unknown)}")
-        return tuple(self.organisations[name] for name in names)
 
     def _store(self, prepared: list[Prepared]) -> None:
         fresh = self._without_repeats(prepared)
