@@ -23,6 +23,7 @@ from liaison_hub.models import Audience
 from liaison_hub.models.intel import StixObject
 from tests.conftest import TEST_SECRET, Database
 from tests.corpus_files import corpus_file
+from tests.intel.stixgen import hub_marking
 from tests.intel_extras.conftest import STAMP, indicator, make_collection
 from tests.intel_extras.test_cli import _bundle, _stored, run
 
@@ -185,3 +186,34 @@ def test_an_object_whose_definition_never_comes_is_held_and_the_run_says_so(
     assert _marking_of_each(session, set(waiting)) == {True: len(waiting)}
     jp = _script(database, tmp_path, "intel", "export", "--as", "analyst-jp", "-c", shared)
     assert not set(waiting) & {o["id"] for o in json.loads(jp.stdout)["objects"]}
+
+
+def test_a_definition_in_a_later_file_or_run_releases_what_was_left_held(
+    database: Database, session: Session, tmp_path: Path, shared: str
+) -> None:
+    def files(definition: dict[str, Any], first_octet: int) -> tuple[Path, Path, set[str]]:
+        refs = [definition["id"]]
+        objects = [
+            indicator(f"[ipv4-addr:value = '192.0.2.{first_octet + n}']", object_marking_refs=refs) for n in range(3)
+        ]
+        first, second = tmp_path / f"{first_octet}-objects.json", tmp_path / f"{first_octet}-definition.json"
+        first.write_text(json.dumps(_bundle(objects)))
+        second.write_text(json.dumps(_bundle([definition])))
+        return first, second, {o["id"] for o in objects}
+
+    first, second, ids = files(hub_marking("NR", ("AP4",)), 80)
+    code, out, _ = run(
+        database, tmp_path, "intel", "import", str(first), str(second), "-c", shared, "--as", "analyst-jp"
+    )
+    assert code == 0, out  # held by the first file, released by the second: nothing is held at the end
+    assert "3 held object(s) released" in out
+    assert _marking_of_each(session, ids) == {False: 3}
+    first, second, ids = files(hub_marking("NC", ("JPN",)), 90)
+    code, out, _ = run(database, tmp_path, "intel", "import", str(first), "-c", shared, "--as", "analyst-jp")
+    assert code == 1, out
+    assert "0 object(s) refused and 3 held" in " ".join(out.split())
+    assert _marking_of_each(session, ids) == {True: 3}
+    code, out, _ = run(database, tmp_path, "intel", "import", str(second), "-c", shared, "--as", "analyst-jp")
+    assert code == 0, out
+    assert "3 held object(s) released" in out
+    assert _marking_of_each(session, ids) == {False: 3}

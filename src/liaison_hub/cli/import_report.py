@@ -50,11 +50,23 @@ def _print_groups(title: str, outcomes: list[ObjectOutcome]) -> None:
         say(f"  ... and {len(groups) - KINDS_SHOWN} other kinds of reason ({rest} objects)")
 
 
+def settle_held(results: dict[str, IngestResult]) -> None:
+    """Objects a file left held that a later file of the run released (its definition came there) are not held at
+    the end of the run."""
+    later: set[str] = set()
+    for result in reversed(list(results.values())):
+        result.held = [h for h in result.held if h.id not in later]
+        later |= result.released_ids
+
+
 def print_summary(results: dict[str, IngestResult]) -> None:
     table = Table("file", "read", "stored", "duplicates", "held", "refused", header_style="bold")
     for source, r in results.items():
         add_row(table, source, r.total, r.stored, r.duplicates, len(r.held), r.refused)
     console.print(table)
+    released = sum(r.released for r in results.values())
+    if released:
+        say(f"{released} held object(s) released: the marking-definitions they waited for arrived")
     _print_groups("refused, by reason:", [f for r in results.values() for f in r.failures])
     _print_groups(
         "held, readable only by your organisation until the marking-definitions they reference arrive:",

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColum
 from rich.table import Table
 
 from liaison_hub.cli.common import add_row, cli_actor, console, errors, fail, load_settings, say, transaction
-from liaison_hub.cli.import_report import print_summary, write_report
+from liaison_hub.cli.import_report import print_summary, settle_held, write_report
 from liaison_hub.cli.lazy import lazy
 from liaison_hub.errors import HubError
 from liaison_hub.intel.schemas import BATCH_SIZE, CollectionCreate, DefaultMarking, IngestResult
@@ -187,6 +187,7 @@ def import_files(
         fail(exc.message)
     finally:
         engine.dispose()
+    settle_held(results)
     print_summary(results)
     _finish(results, broken, report)
 

@@ -29,6 +29,14 @@ def held_note(waiting: Sequence[str]) -> str:
     )
 
 
+class Released(NamedTuple):
+    """A held version just re-marked: its row, its object's id and the audience its markings gave it."""
+
+    row_id: int
+    stix_id: str
+    audience_id: int
+
+
 class Hold(NamedTuple):
     """A version just stored under the held audience."""
 
@@ -67,13 +75,13 @@ def release(
     refs: Collection[str] | None,
     scopes: tuple[str, ...],
     audience_of: AudienceOf,
-) -> dict[int, int]:
+) -> list[Released]:
     """Release the versions of one writer's scope whose definitions are all known now (``refs``: those just
-    registered; None: any registered in ``scopes``). Returns row id -> new audience of each version released; one
+    registered; None: any registered in ``scopes``). Returns the versions released with their new audiences; one
     whose marking is refused now stays held (and is tried again by a later ingest of its writer's organisation)."""
     pairs = bookkeeping.defined_held_references(session, collection_id, scope, refs=refs, scopes=scopes)
     if not pairs:
-        return {}
+        return []
     defined: dict[int, set[str]] = defaultdict(set)
     for row_id, ref in pairs:
         defined[row_id].add(ref)
@@ -87,11 +95,11 @@ def release(
         if isinstance(audience, int):
             targets[audience].append(row)
     moved = _remark(session, collection_id, targets)
-    bookkeeping.drop_held(session, moved.keys())
+    bookkeeping.drop_held(session, [r.row_id for r in moved])
     return moved
 
 
-def _remark(session: Session, collection_id: int, targets: dict[int, list[HeldRow]]) -> dict[int, int]:
+def _remark(session: Session, collection_id: int, targets: dict[int, list[HeldRow]]) -> list[Released]:
     """Move released versions to their audiences and fix the latest/first flags of their objects. A version whose
     object already has the same version under that audience (sent again, marked, while this one was held) stays
     held: two rows may not hold one version under one audience."""
@@ -99,13 +107,15 @@ def _remark(session: Session, collection_id: int, targets: dict[int, list[HeldRo
         session, collection_id, {row.stix_id for rows in targets.values() for row in rows}
     )
     taken = {(e[1], e[2], e[3]) for e in existing}
-    moved: dict[int, int] = {}
+    if not targets:
+        return []
+    moved: dict[int, Released] = {}
     for audience_id, rows in targets.items():
         free = [row for row in rows if (row.stix_id, row.version, audience_id) not in taken]
         taken.update((row.stix_id, row.version, audience_id) for row in free)
         bookkeeping.remark(session, audience_id, [row.row_id for row in free])
-        moved.update((row.row_id, audience_id) for row in free)
-    now = [(e, moved.get(e[0], e[3])) for e in existing]
+        moved.update((row.row_id, Released(row.row_id, row.stix_id, audience_id)) for row in free)
+    now = [(e, moved[e[0]].audience_id if e[0] in moved else e[3]) for e in existing]
     flags = version_flags((e[1], e[2], audience_id) for e, audience_id in now)
     changes = [
         {"id": e[0], "is_latest": f[0], "is_first": f[1], "multi_audience": f[2]}
@@ -113,4 +123,4 @@ def _remark(session: Session, collection_id: int, targets: dict[int, list[HeldRo
         if (f := flags[(e[1], e[2], audience_id)]) != (e[5], e[6], e[7])
     ]
     repo.update_flags(session, changes)
-    return moved
+    return list(moved.values())

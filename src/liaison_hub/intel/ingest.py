@@ -132,10 +132,11 @@ class Ingest:
             scopes=(self.scope, HUB_SCOPE),
             audience_of=self.markings.release_audience,
         )
-        for row_id in moved:
-            self.holding.pop(row_id, None)
+        for released in moved:
+            self.holding.pop(released.row_id, None)
         self.result.released += len(moved)
-        self.result.released_by_audience.update(moved.values())
+        self.result.released_by_audience.update(r.audience_id for r in moved)
+        self.result.released_ids.update(r.stix_id for r in moved)
 
     def _refuse(self, obj: object, message: str) -> None:
         self.result.refused += 1

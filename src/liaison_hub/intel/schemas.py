@@ -166,6 +166,7 @@ class IngestResult:
     released: int = 0
     """Held versions (of this ingest or earlier ones) released: their definitions arrived."""
     released_by_audience: Counter[int] = field(default_factory=Counter)
+    released_ids: set[str] = field(default_factory=set)
     stored_by_audience: Counter[int] = field(default_factory=Counter)
     duplicates_by_audience: Counter[int] = field(default_factory=Counter)
 
