@@ -76,22 +76,26 @@ def test_bad_objects_are_refused_one_by_one_and_good_ones_stored(session: Sessio
         "'id' must be": {**indicator("192.0.2.12"), "id": "indicator--not-a-uuid"},
         "spec_version": {k: v for k, v in indicator("192.0.2.13").items() if k != "spec_version"},
         "timestamp": {**indicator("192.0.2.14"), "modified": "2024-13-01T00:00:00Z"},
-        "unknown marking-definition": indicator(
-            "192.0.2.15", markings=("marking-definition--11111111-1111-4111-8111-111111111111",)
-        ),
         "above this hub's accreditation": indicator("192.0.2.16", markings=(cts["id"],)),
         "above your clearance": indicator("192.0.2.17", markings=(nc["id"],)),
         "unknown nations": indicator("192.0.2.18", markings=(unknown_nation["id"],)),
         "TLP:RED needs named recipients": indicator("192.0.2.19", markings=(tlp("red"), red_nobody["id"])),
         "not a JSON object": ["not", "an", "object"],
     }
-    result = ingest(session, "analyst-au", collection, [cts, nc, unknown_nation, red_nobody, good, *bad.values()])
-    assert result.stored == 5  # four marking definitions and the good indicator
+    waiting = indicator("192.0.2.15", markings=("marking-definition--11111111-1111-4111-8111-111111111111",))
+    sent = [cts, nc, unknown_nation, red_nobody, good, waiting, *bad.values()]
+    result = ingest(session, "analyst-au", collection, sent)
+    assert result.stored == 6  # four marking definitions, the good indicator and the one held
     assert result.refused == len(bad)
+    assert [h.id for h in result.held] == [waiting["id"]]
     reasons = [f.message for f in result.failures]
     for word in bad:
         assert any(word.lower() in (reason or "").lower() for reason in reasons), (word, reasons)
-    assert [o["id"] for o in visible(session, "analyst-au", collection, types=("indicator",))] == [good["id"]]
+    assert [o["id"] for o in visible(session, "analyst-jp", collection, types=("indicator",))] == [good["id"]]
+    assert [o["id"] for o in visible(session, "analyst-au", collection, types=("indicator",))] == [
+        good["id"],
+        waiting["id"],
+    ]
 
 
 def test_unknown_marking_kinds_are_refused(session: Session, collection: str) -> None:

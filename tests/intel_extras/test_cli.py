@@ -88,7 +88,8 @@ def test_import_a_bundle_then_json_lines_then_stdin(
     broken_object = {"type": "indicator", "id": "indicator--not-a-uuid"}
     lines.write_text("\n".join(json.dumps(o) for o in [*extra, broken_object]) + "\n\n")
     code, out, _ = run(database, tmp_path, "intel", "import", str(lines), "-c", shared, "--as", "analyst-au")
-    assert code == 0, out
+    assert code == 1, out
+    assert "1 object(s) refused and 0 held" in out
     assert "refused, by reason:" in out
     assert "RFC 4122 UUID" in out
     assert {o["id"] for o in extra} <= {i for i, _ in _stored(session)}

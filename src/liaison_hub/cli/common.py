@@ -6,7 +6,7 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -14,15 +14,22 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
-from liaison_hub.config import Settings, get_settings
-from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
-from liaison_hub.db.migrate import ensure_current
+from liaison_hub.cli.lazy import lazy
 from liaison_hub.errors import HubError, describe_validation
 from liaison_hub.policy.levels import Level, parse_classification
 from liaison_hub.policy.principal import SYSTEM, Actor
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from liaison_hub import config
+    from liaison_hub.config import Settings
+    from liaison_hub.db import engine as db_engine
+    from liaison_hub.db import migrate
+else:
+    config = lazy("liaison_hub.config")
+    db_engine, migrate = lazy("liaison_hub.db.engine"), lazy("liaison_hub.db.migrate")
 
 console = Console()
 errors = Console(stderr=True)
@@ -50,7 +57,7 @@ def cli_actor() -> Actor:
 
 def load_settings() -> Settings:
     try:
-        return get_settings()
+        return config.get_settings()
     except ValidationError as exc:
         fail(f"invalid settings: {format_validation(exc)}")
 
@@ -87,6 +94,8 @@ def format_validation(exc: ValidationError) -> str:
 @contextmanager
 def database_errors() -> Iterator[None]:
     """A database that cannot be reached becomes a message and exit code 1, not a traceback."""
+    from sqlalchemy.exc import OperationalError
+
     try:
         yield
     except OperationalError as exc:
@@ -96,11 +105,13 @@ def database_errors() -> Iterator[None]:
 @contextmanager
 def transaction() -> Iterator[CliContext]:
     """One transaction for the command; domain errors become a message on stderr and exit code 1."""
+    from sqlalchemy.exc import OperationalError
+
     settings = load_settings()
     try:
-        engine = create_db_engine(settings.effective_database_url)
-        ensure_current(engine)
-        with session_scope(make_session_factory(engine)) as session:
+        engine = db_engine.create_db_engine(settings.effective_database_url)
+        migrate.ensure_current(engine)
+        with db_engine.session_scope(db_engine.make_session_factory(engine)) as session:
             yield CliContext(settings=settings, session=session, actor=cli_actor())
     except HubError as exc:
         fail(exc.message)

@@ -4,25 +4,31 @@ actions, export .ics. Commands act as a named hub user (``--user``), so the mark
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from liaison_hub.cli.common import CliContext, add_row, console, fail, say, table, transaction, warn
-from liaison_hub.consultations import feeds, meetings, service, views, zones
-from liaison_hub.consultations.rules import describe_rule
-from liaison_hub.consultations.schemas import (
-    ActionCreate,
-    ActionStatus,
-    ActionUpdate,
-    ParticipantIn,
-    ScheduleRequest,
-    SeriesCreate,
-)
-from liaison_hub.directory import service as directory
-from liaison_hub.directory.auth import acting_as
+from liaison_hub.cli.lazy import lazy
 from liaison_hub.policy.principal import Actor, PrincipalKind
-from liaison_hub.policy.schemas import MarkingIn
+
+if TYPE_CHECKING:
+    from liaison_hub.consultations import feeds, meetings, rules, schemas, service, views, zones
+    from liaison_hub.directory import auth
+    from liaison_hub.directory import service as directory
+    from liaison_hub.policy import schemas as policy_schemas
+else:
+    feeds = lazy("liaison_hub.consultations.feeds")
+    meetings = lazy("liaison_hub.consultations.meetings")
+    rules = lazy("liaison_hub.consultations.rules")
+    schemas = lazy("liaison_hub.consultations.schemas")
+    service = lazy("liaison_hub.consultations.service")
+    views = lazy("liaison_hub.consultations.views")
+    zones = lazy("liaison_hub.consultations.zones")
+    auth = lazy("liaison_hub.directory.auth")
+    directory = lazy("liaison_hub.directory.service")
+    policy_schemas = lazy("liaison_hub.policy.schemas")
+
 
 consult_app = typer.Typer(
     help="Consultations: series, fair scheduling, meetings, actions, calendars.", no_args_is_help=True
@@ -34,10 +40,10 @@ User = Annotated[str, typer.Option("--user", "-u", help="Act as this hub user (t
 
 
 def _as_user(ctx: CliContext, username: str) -> Actor:
-    return acting_as(ctx.session, username, accreditation=ctx.accreditation, kind=PrincipalKind.cli, source="cli")
+    return auth.acting_as(ctx.session, username, accreditation=ctx.accreditation, kind=PrincipalKind.cli, source="cli")
 
 
-def _participant(text: str) -> ParticipantIn:
+def _participant(text: str) -> schemas.ParticipantIn:
     """ORG, ORG=ZONE or ORG=ZONE@HH:MM-HH:MM (acceptable local hours)."""
     organisation, _, rest = text.partition("=")
     zone_name, _, hours = rest.partition("@")
@@ -45,7 +51,7 @@ def _participant(text: str) -> ParticipantIn:
     if hours:
         earliest, _, latest = hours.partition("-")
         values |= {"earliest": earliest.strip(), "latest": latest.strip()}
-    return ParticipantIn.model_validate(values)
+    return schemas.ParticipantIn.model_validate(values)
 
 
 @consult_app.command("create")
@@ -64,7 +70,7 @@ def create(
 ) -> None:
     """Create a consultation series."""
     with transaction() as ctx:
-        data = SeriesCreate.model_validate(
+        data = schemas.SeriesCreate.model_validate(
             {
                 "title": title,
                 "rule": rule,
@@ -73,11 +79,11 @@ def create(
                 "duration_minutes": duration,
                 "areas": area or ["cyber"],
                 "participants": [_participant(p) for p in participant],
-                "marking": MarkingIn(tlp=tlp, classification=classification, releasable_to=rel or None),
+                "marking": policy_schemas.MarkingIn(tlp=tlp, classification=classification, releasable_to=rel or None),
             }
         )
         row = service.create_series(ctx.session, _as_user(ctx, user), data=data, accreditation=ctx.accreditation)
-        say(f"created series {row.id} ({row.uid}): {describe_rule(row.rule)}")
+        say(f"created series {row.id} ({row.uid}): {rules.describe_rule(row.rule)}")
 
 
 @consult_app.command("propose")
@@ -90,7 +96,7 @@ def propose(
 ) -> None:
     """Propose fair start times and show each participant's cost; --apply schedules them."""
     with transaction() as ctx:
-        request = ScheduleRequest.model_validate({"count": count, "start": start, "apply": apply})
+        request = schemas.ScheduleRequest.model_validate({"count": count, "start": start, "apply": apply})
         plan = views.schedule_read(
             service.propose(ctx.session, _as_user(ctx, user), series_id=series_id, request=request)
         )
@@ -150,7 +156,7 @@ def action_add(
 ) -> None:
     """Add an action item to a meeting."""
     with transaction() as ctx:
-        data = ActionCreate.model_validate(
+        data = schemas.ActionCreate.model_validate(
             {"title": title, "owner": owner, "due_on": due, "assignee": assignee, "decision_number": decision}
         )
         row = meetings.add_action(
@@ -167,9 +173,9 @@ def action_close(
 ) -> None:
     """Mark an action item done (or cancelled)."""
     with transaction() as ctx:
-        status = ActionStatus.cancelled if cancel else ActionStatus.done
+        status = schemas.ActionStatus.cancelled if cancel else schemas.ActionStatus.done
         row = meetings.update_action(
-            ctx.session, _as_user(ctx, user), action_id=action_id, data=ActionUpdate(status=status)
+            ctx.session, _as_user(ctx, user), action_id=action_id, data=schemas.ActionUpdate(status=status)
         )
         say(f"action {row.id} {row.status}")
 

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from liaison_hub.cli.common import add_row, console, say, transaction
 from liaison_hub.cli.common import table as new_table
-from liaison_hub.directory import service
-from liaison_hub.directory.schemas import (
-    GroupingCreate,
-    NationStatus,
-    OrganisationCreate,
-    OrganisationUpdate,
-    TokenCreate,
-    UserCreate,
-    UserUpdate,
-)
+from liaison_hub.cli.lazy import lazy
+from liaison_hub.directory.choices import NationStatus
 from liaison_hub.policy.principal import Role, Scope
+
+if TYPE_CHECKING:
+    from liaison_hub.directory import schemas, service
+else:
+    schemas, service = lazy("liaison_hub.directory.schemas"), lazy("liaison_hub.directory.service")
 
 nation_app = typer.Typer(help="Nations and their status towards the alliance.", no_args_is_help=True)
 grouping_app = typer.Typer(help="Groupings of nations (ALLIANCE, AP4, ...).", no_args_is_help=True)
@@ -72,7 +69,7 @@ def grouping_create(
     """Create a grouping."""
     with transaction() as ctx:
         g = service.create_grouping(
-            ctx.session, ctx.actor, data=GroupingCreate(code=code, name=name, members=member or [])
+            ctx.session, ctx.actor, data=schemas.GroupingCreate(code=code, name=name, members=member or [])
         )
         say(f"created grouping {g.code} with {len(g.members)} members")
 
@@ -112,7 +109,9 @@ def org_add(
     """Add an organisation."""
     with transaction() as ctx:
         o = service.create_organisation(
-            ctx.session, ctx.actor, data=OrganisationCreate(name=name, short_name=short_name, nation_code=nation)
+            ctx.session,
+            ctx.actor,
+            data=schemas.OrganisationCreate(name=name, short_name=short_name, nation_code=nation),
         )
         say(f"created organisation {o.short_name} (id {o.id})")
 
@@ -126,7 +125,7 @@ def org_update(
     """Rename an organisation (by id or short name)."""
     with transaction() as ctx:
         o = service.update_organisation(
-            ctx.session, ctx.actor, ref=ref, data=OrganisationUpdate(name=name, short_name=short_name)
+            ctx.session, ctx.actor, ref=ref, data=schemas.OrganisationUpdate(name=name, short_name=short_name)
         )
         say(f"updated organisation {o.short_name} (id {o.id})")
 
@@ -166,7 +165,7 @@ def user_add(
         u = service.create_user(
             ctx.session,
             ctx.actor,
-            data=UserCreate(
+            data=schemas.UserCreate(
                 username=username,
                 display_name=name,
                 organisation=org,
@@ -196,7 +195,9 @@ def user_update(
             ctx.session,
             ctx.actor,
             username=username,
-            data=UserUpdate(roles=role, clearance=clearance, timezone=timezone, is_active=active, password=secret),
+            data=schemas.UserUpdate(
+                roles=role, clearance=clearance, timezone=timezone, is_active=active, password=secret
+            ),
         )
         say(f"updated user {u.username}")
 
@@ -215,7 +216,7 @@ def token_create(
             ctx.actor,
             username=user,
             secret_key=ctx.settings.secret_key,
-            data=TokenCreate(name=name, scopes=scope or [Scope.read], expires_in_days=expires_days),
+            data=schemas.TokenCreate(name=name, scopes=scope or [Scope.read], expires_in_days=expires_days),
         )
         say(f"token {row.id} for {user}, scopes {', '.join(row.scopes)}, expires {row.expires_at:%Y-%m-%d}")
         say("store it now; it is not shown again:")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
@@ -15,11 +15,29 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from liaison_hub.cli.common import CliContext, console, errors, fail, transaction
-from liaison_hub.directory.auth import acting_as
-from liaison_hub.fimi import formats, incidents, narratives, service, sharing, stix, terms, views
-from liaison_hub.fimi.schemas import ChartBy, ImportResult, IncidentCreate, NarrativeCreate, TermIn, TermSetCreate
+from liaison_hub.cli.lazy import lazy
+from liaison_hub.fimi.choices import ChartBy, Format
 from liaison_hub.policy.principal import Actor, PrincipalKind
-from liaison_hub.policy.schemas import MarkingIn
+
+if TYPE_CHECKING:
+    from liaison_hub.directory import auth
+    from liaison_hub.fimi import formats, incidents, narratives, schemas, service, sharing, stix, terms, views
+    from liaison_hub.fimi.schemas import ImportResult
+    from liaison_hub.policy import schemas as policy_schemas
+    from liaison_hub.policy.schemas import MarkingIn
+else:
+    auth = lazy("liaison_hub.directory.auth")
+    formats = lazy("liaison_hub.fimi.formats")
+    incidents = lazy("liaison_hub.fimi.incidents")
+    narratives = lazy("liaison_hub.fimi.narratives")
+    schemas = lazy("liaison_hub.fimi.schemas")
+    service = lazy("liaison_hub.fimi.service")
+    sharing = lazy("liaison_hub.fimi.sharing")
+    stix = lazy("liaison_hub.fimi.stix")
+    terms = lazy("liaison_hub.fimi.terms")
+    views = lazy("liaison_hub.fimi.views")
+    policy_schemas = lazy("liaison_hub.policy.schemas")
+
 
 fimi_app = typer.Typer(
     help="Disinformation (FIMI): reports, narratives, framing terms, incidents.", no_args_is_help=True
@@ -40,11 +58,13 @@ REASONS_SHOWN = 20
 
 
 def _as(ctx: CliContext, username: str) -> Actor:
-    return acting_as(ctx.session, username, accreditation=ctx.accreditation, kind=PrincipalKind.cli, source="cli")
+    return auth.acting_as(ctx.session, username, accreditation=ctx.accreditation, kind=PrincipalKind.cli, source="cli")
 
 
 def _marking(tlp: str, classification: str, rel: list[str] | None, recipients: list[str] | None) -> MarkingIn:
-    return MarkingIn(tlp=tlp, classification=classification, releasable_to=rel, recipients=recipients or [])
+    return policy_schemas.MarkingIn(
+        tlp=tlp, classification=classification, releasable_to=rel, recipients=recipients or []
+    )
 
 
 def _report(result: ImportResult) -> None:
@@ -61,7 +81,7 @@ def _report(result: ImportResult) -> None:
 def import_reports(
     files: Annotated[list[Path], typer.Argument(help="Files to import; the format follows the name unless given.")],
     user: AsUser,
-    fmt: Annotated[formats.Format | None, typer.Option("--format", help="jsonl, text, html or feed.")] = None,
+    fmt: Annotated[Format | None, typer.Option("--format", help="jsonl, text, html or feed.")] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet of items that name none.")] = None,
     country: Annotated[str | None, typer.Option(help="Outlet country (ISO alpha-3) of items that name none.")] = None,
     language: Annotated[str | None, typer.Option(help="ISO 639-1 code of items that name none.")] = None,
@@ -152,7 +172,7 @@ def add_narrative(
 ) -> None:
     """Add a narrative to the catalogue."""
     with transaction() as ctx:
-        data = NarrativeCreate(
+        data = schemas.NarrativeCreate(
             title=title,
             summary=summary,
             statements=statement or [],
@@ -172,10 +192,10 @@ def rescore() -> None:
         console.print(f"{pending} suggestions await a decision")
 
 
-def _term(text: str) -> TermIn:
+def _term(text: str) -> schemas.TermIn:
     """LABEL=VARIANT|VARIANT|..."""
     label, _, variants = text.partition("=")
-    return TermIn(label=label.strip(), variants=[v.strip() for v in variants.split("|") if v.strip()])
+    return schemas.TermIn(label=label.strip(), variants=[v.strip() for v in variants.split("|") if v.strip()])
 
 
 @terms_app.command("list")
@@ -200,7 +220,7 @@ def add_term_set(
 ) -> None:
     """Add a term set; its terms are counted in every stored report."""
     with transaction() as ctx:
-        data = TermSetCreate(
+        data = schemas.TermSetCreate(
             name=name,
             description=description,
             terms=[_term(t) for t in term],
@@ -253,7 +273,7 @@ def create_incident(
     file: Annotated[Path, typer.Argument(help="The incident as JSON (see the API).")], user: AsUser
 ) -> None:
     with transaction() as ctx:
-        data = IncidentCreate.model_validate_json(file.read_bytes())
+        data = schemas.IncidentCreate.model_validate_json(file.read_bytes())
         row = incidents.create_incident(ctx.session, _as(ctx, user), data=data, accreditation=ctx.accreditation)
         console.print(f"incident {row.id} recorded")
 

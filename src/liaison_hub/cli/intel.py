@@ -4,33 +4,45 @@ manage collections. Commands run ``--as`` a hub user apply that user's marking r
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from liaison_hub.cli.common import add_row, cli_actor, console, errors, fail, load_settings, say, transaction
-from liaison_hub.config import Settings
-from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
-from liaison_hub.db.migrate import ensure_current
-from liaison_hub.directory.auth import acting_as
+from liaison_hub.cli.import_report import print_summary, settle_held, write_report
+from liaison_hub.cli.lazy import lazy
 from liaison_hub.errors import HubError
-from liaison_hub.intel import exchange
-from liaison_hub.intel import service as intel
-from liaison_hub.intel.correlation import service as correlation
-from liaison_hub.intel.schemas import CollectionCreate, DefaultMarking, IngestResult
+from liaison_hub.intel.schemas import BATCH_SIZE, CollectionCreate, DefaultMarking, IngestResult
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.policy.principal import Actor, PrincipalKind
-from liaison_hub.runtime.heap import settle_heap
-from liaison_hub.runtime.index_worker import IndexWorker
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from liaison_hub.config import Settings
+    from liaison_hub.db import engine as db_engine
+    from liaison_hub.db import migrate
+    from liaison_hub.directory import auth
+    from liaison_hub.intel import exchange
+    from liaison_hub.intel import service as intel
+    from liaison_hub.intel.correlation import service as correlation
+    from liaison_hub.runtime import heap, index_worker
+else:
+    db_engine, migrate, auth = (
+        lazy("liaison_hub.db.engine"),
+        lazy("liaison_hub.db.migrate"),
+        lazy("liaison_hub.directory.auth"),
+    )
+    exchange, intel = lazy("liaison_hub.intel.exchange"), lazy("liaison_hub.intel.service")
+    correlation = lazy("liaison_hub.intel.correlation.service")
+    heap, index_worker = lazy("liaison_hub.runtime.heap"), lazy("liaison_hub.runtime.index_worker")
 
 intel_app = typer.Typer(help="Intelligence: STIX 2.1 import/export, search, collections.", no_args_is_help=True)
 collection_app = typer.Typer(help="Collections (admin).", no_args_is_help=True)
@@ -38,12 +50,11 @@ intel_app.add_typer(collection_app, name="collection")
 
 AsUser = Annotated[str, typer.Option("--as", help="Act as this hub user: their marking rights apply.")]
 STIX_SUFFIXES = (".json", ".jsonl", ".ndjson")
-REASONS_SHOWN = 10
 
 
 def _actor(session: Session, username: str, accreditation_code: str) -> Actor:
     accreditation = parse_classification(accreditation_code)
-    return acting_as(session, username, accreditation=accreditation, kind=PrincipalKind.cli, source="cli")
+    return auth.acting_as(session, username, accreditation=accreditation, kind=PrincipalKind.cli, source="cli")
 
 
 def _files(sources: list[str]) -> list[str]:
@@ -112,7 +123,7 @@ def _import_one(
     )
     with (
         Progress(*columns, TimeElapsedColumn(), console=errors, transient=False) as progress,
-        session_scope(factory) as session,
+        db_engine.session_scope(factory) as session,
         _open(source) as stream,
     ):
         task = progress.add_task(escape(source) if source != "-" else "stdin", total=size, objects=0)
@@ -128,28 +139,14 @@ def _import_one(
         )
 
 
-def _summary(results: dict[str, IngestResult]) -> None:
-    table = Table("file", "read", "stored", "duplicates", "refused", header_style="bold")
-    for source, r in results.items():
-        add_row(table, source, r.total, r.stored, r.duplicates, r.refused)
-    console.print(table)
-    reasons = Counter(f.message or "" for r in results.values() for f in r.failures)
-    if reasons:
-        console.print("[bold]refused, by reason:[/]")
-        for message, count in reasons.most_common(REASONS_SHOWN):
-            say(f"  {count:>8}  {message}")
-        if len(reasons) > REASONS_SHOWN:
-            console.print(f"  ... and {len(reasons) - REASONS_SHOWN} other reasons")
-
-
 def _factory(settings: Settings) -> tuple[sessionmaker[Session], Engine]:
-    engine = create_db_engine(settings.effective_database_url)
+    engine = db_engine.create_db_engine(settings.effective_database_url)
     try:
-        ensure_current(engine)
+        migrate.ensure_current(engine)
     except HubError as exc:
         engine.dispose()
         fail(exc.message)
-    return make_session_factory(engine), engine
+    return db_engine.make_session_factory(engine), engine
 
 
 @intel_app.command("import")
@@ -159,18 +156,22 @@ def import_files(
     as_user: Annotated[
         str | None, typer.Option("--as", help="Import as this user: their organisation owns what is stored.")
     ] = None,
-    batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Objects per batch.")] = intel.BATCH_SIZE,
+    batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Objects per batch.")] = BATCH_SIZE,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write every refused or held id with its reason here (JSON lines).")
+    ] = None,
 ) -> None:
-    """Import STIX 2.1 bundles or JSON lines, streamed; each file is stored whole or not at all."""
+    """Import STIX 2.1 bundles, TAXII envelopes or JSON lines, streamed; each file in one transaction. Exits non-zero
+    when a file could not be read or any object was refused or is still held."""
     files = _files(sources)
     settings = load_settings()
     factory, engine = _factory(settings)
     results: dict[str, IngestResult] = {}
     broken: list[str] = []
     try:
-        with session_scope(factory) as session:
+        with db_engine.session_scope(factory) as session:
             intel.get_collection(session, _importer(session, as_user, settings).principal, collection)
-        settle_heap()
+        heap.settle_heap()
         for source in files:
             try:
                 results[source] = _import_one(
@@ -181,14 +182,27 @@ def import_files(
                 errors.print(f"[bold red]error:[/] {escape(f'{source}: {exc.message}')}; nothing of it was stored")
         if any(r.stored for r in results.values()):
             with errors.status("indexing the stored objects' observables for correlation"):
-                IndexWorker(factory, max_batches=10).drain()
+                index_worker.IndexWorker(factory, max_batches=10).drain()
     except HubError as exc:
         fail(exc.message)
     finally:
         engine.dispose()
-    _summary(results)
+    settle_held(results)
+    print_summary(results)
+    _finish(results, broken, report)
+
+
+def _finish(results: dict[str, IngestResult], broken: list[str], report: Path | None) -> None:
+    """Write the report, then exit non-zero if anything was not stored as sent."""
+    if report is not None:
+        written = write_report(report, results)
+        errors.print(escape(f"{written} refused or held object(s) listed in {report}"), highlight=False)
     if broken:
         fail(f"{len(broken)} file(s) could not be read: {', '.join(broken)}")
+    refused, held = sum(r.refused for r in results.values()), sum(len(r.held) for r in results.values())
+    if refused or held:
+        where = f" (every id in {report})" if report is not None else " (--report FILE lists every id)"
+        fail(f"{refused} object(s) refused and {held} held{where}")
 
 
 @intel_app.command("export")
@@ -204,11 +218,11 @@ def export(
     settings = load_settings()
     factory, engine = _factory(settings)
     try:
-        with session_scope(factory) as session:
+        with db_engine.session_scope(factory) as session:
             principal = _actor(session, as_user, settings.accreditation).principal
             documents = exchange.export_documents(
                 session,
-                lambda: session_scope(factory),
+                lambda: db_engine.session_scope(factory),
                 principal,
                 collections=collection,
                 versions="last" if latest else "all",

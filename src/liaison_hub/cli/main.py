@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import OperationalError
 
-from liaison_hub.audit.service import entries, verify
 from liaison_hub.cli.common import (
     add_row,
     cli_actor,
@@ -25,17 +23,31 @@ from liaison_hub.cli.consultations import consult_app
 from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_app, user_app
 from liaison_hub.cli.fimi import fimi_app
 from liaison_hub.cli.intel import intel_app
-from liaison_hub.config import PLACEHOLDER_SECRET, Settings
-from liaison_hub.consultations.sample import load_sample as load_consultation_sample
-from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
-from liaison_hub.db.migrate import current, heads, upgrade
-from liaison_hub.db.types import utcnow
-from liaison_hub.directory.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo, seed_reference_data
+from liaison_hub.cli.lazy import lazy
 from liaison_hub.errors import HubError
-from liaison_hub.fimi.sample import load_sample as load_fimi_sample
-from liaison_hub.intel.sample import COLLECTION as SAMPLE_COLLECTION
-from liaison_hub.intel.sample import load_sample
 from liaison_hub.policy.levels import parse_classification
+
+if TYPE_CHECKING:
+    from liaison_hub import config
+    from liaison_hub.audit import service as audit
+    from liaison_hub.config import Settings
+    from liaison_hub.consultations import sample as consultations_sample
+    from liaison_hub.db import engine as db_engine
+    from liaison_hub.db import migrate, types
+    from liaison_hub.directory import seed
+    from liaison_hub.fimi import sample as fimi_sample
+    from liaison_hub.intel import sample as intel_sample
+else:
+    config = lazy("liaison_hub.config")
+    audit = lazy("liaison_hub.audit.service")
+    consultations_sample = lazy("liaison_hub.consultations.sample")
+    db_engine, migrate, types = (
+        lazy("liaison_hub.db.engine"),
+        lazy("liaison_hub.db.migrate"),
+        lazy("liaison_hub.db.types"),
+    )
+    seed = lazy("liaison_hub.directory.seed")
+    fimi_sample, intel_sample = lazy("liaison_hub.fimi.sample"), lazy("liaison_hub.intel.sample")
 
 app = typer.Typer(
     name="liaison",
@@ -58,9 +70,11 @@ app.add_typer(fimi_app, name="fimi")
 
 
 def _upgrade(settings: Settings) -> None:
+    from sqlalchemy.exc import OperationalError
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        upgrade(settings.effective_database_url)
+        migrate.upgrade(settings.effective_database_url)
     except OperationalError as exc:
         fail(f"cannot reach the database: {exc.orig}")
 
@@ -68,17 +82,17 @@ def _upgrade(settings: Settings) -> None:
 def _initialise(settings: Settings, *, demo: bool) -> str | None:
     """Bring the schema up to date and load reference data (and the demo office); returns a demo token."""
     _upgrade(settings)
-    engine = create_db_engine(settings.effective_database_url)
+    engine = db_engine.create_db_engine(settings.effective_database_url)
     try:
-        with session_scope(make_session_factory(engine)) as session:
+        with db_engine.session_scope(db_engine.make_session_factory(engine)) as session:
             actor = cli_actor()
-            seed_reference_data(session, actor)
-            token = seed_demo(session, actor, secret_key=settings.secret_key) if demo else None
+            seed.seed_reference_data(session, actor)
+            token = seed.seed_demo(session, actor, secret_key=settings.secret_key) if demo else None
             if demo:
                 accreditation = parse_classification(settings.accreditation)
-                load_sample(session, accreditation=accreditation)
-                load_consultation_sample(session, accreditation=accreditation, today=utcnow().date())
-                load_fimi_sample(session, accreditation=accreditation)
+                intel_sample.load_sample(session, accreditation=accreditation)
+                consultations_sample.load_sample(session, accreditation=accreditation, today=types.utcnow().date())
+                fimi_sample.load_sample(session, accreditation=accreditation)
             return token
     except HubError as exc:
         fail(exc.message)
@@ -91,16 +105,16 @@ def db_upgrade() -> None:
     """Apply every pending migration."""
     settings = load_settings()
     _upgrade(settings)
-    say(f"database at {', '.join(sorted(heads(settings.effective_database_url)))}")
+    say(f"database at {', '.join(sorted(migrate.heads(settings.effective_database_url)))}")
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Show the database's schema revision and whether it is up to date."""
     settings = load_settings()
-    engine = create_db_engine(settings.effective_database_url)
+    engine = db_engine.create_db_engine(settings.effective_database_url)
     with database_errors():
-        have, want = current(engine), heads(settings.effective_database_url)
+        have, want = migrate.current(engine), migrate.heads(settings.effective_database_url)
     engine.dispose()
     say(f"database: {', '.join(sorted(have)) or '(empty)'}; code: {', '.join(sorted(want))}")
     if have != want:
@@ -143,7 +157,7 @@ def is_loopback(host: str) -> bool:
 def check_secret(settings: Settings, host: str) -> None:
     """The placeholder secret is public: with it anyone can forge session cookies and cursors. Refused on any address
     other machines can reach; on loopback (development) a warning that cannot be missed."""
-    if settings.secret_key != PLACEHOLDER_SECRET:
+    if settings.secret_key != config.PLACEHOLDER_SECRET:
         return
     if not is_loopback(host):
         fail(
@@ -160,6 +174,8 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1, access
     """Run the server; ``access_log`` overrides the setting."""
     check_secret(settings, host)
     log_requests = settings.access_log if access_log is None else access_log
+    from sqlalchemy.exc import OperationalError
+
     from liaison_hub.app import create_app
     from liaison_hub.runtime import server
 
@@ -189,9 +205,9 @@ def demo(
     console.rule("[bold]Liaison Hub demo")
     say(f"web interface:  {url}/")
     say(f"API docs:       {url}/api/v1/docs")
-    say(f"sign in as any of: {', '.join(u.username for u in DEMO_USERS)}")
-    say(f"password:       {DEMO_PASSWORD}")
-    say(f"TAXII 2.1:      {url}/taxii2/ (discovery; sample data in collection '{SAMPLE_COLLECTION}')")
+    say(f"sign in as any of: {', '.join(u.username for u in seed.DEMO_USERS)}")
+    say(f"password:       {seed.DEMO_PASSWORD}")
+    say(f"TAXII 2.1:      {url}/taxii2/ (discovery; sample data in collection '{intel_sample.COLLECTION}')")
     if token:
         say(f"API token:      {token}  (analyst-jp; a new one each start)", soft_wrap=True)
         say(f"TAXII client:   user analyst-jp, password {token}", soft_wrap=True)
@@ -203,7 +219,7 @@ def demo(
 def audit_verify() -> None:
     """Check the hash chain; exits non-zero and names the first bad entry if any row was changed."""
     with transaction() as ctx:
-        result = verify(ctx.session)
+        result = audit.verify(ctx.session)
     if not result.ok:
         fail(
             f"audit chain broken at entry {result.first_bad_seq}: {result.reason} "
@@ -217,7 +233,7 @@ def audit_log(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None
     """Show the newest audit entries."""
     with transaction() as ctx:
         output = table("seq", "at (UTC)", "actor", "action", "entity", "source")
-        for e in entries(ctx.session, ctx.actor, limit=limit):
+        for e in audit.entries(ctx.session, ctx.actor, limit=limit):
             add_row(
                 output,
                 e.seq,

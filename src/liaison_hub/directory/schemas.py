@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from liaison_hub.directory.choices import NationStatus as NationStatus
 from liaison_hub.fields import Username
 from liaison_hub.policy.levels import parse_classification
 from liaison_hub.policy.principal import Role, Scope
-
-
-class NationStatus(StrEnum):
-    member = "member"
-    partner = "partner"
-    none = "none"
 
 
 class Schema(BaseModel):

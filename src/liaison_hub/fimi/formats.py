@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 import feedparser
@@ -18,6 +17,7 @@ import orjson
 import trafilatura
 
 from liaison_hub.errors import InvalidInput
+from liaison_hub.fimi.choices import Format as Format
 
 RawItem = tuple[str, dict[str, Any] | str]
 """Where the item is in the file, and its fields, or why it cannot be read."""
@@ -35,13 +35,6 @@ HEADER_KEYS = {
 MIN_TEXT = 20
 """Fewer characters than this extracted from a page is site furniture, not an article."""
 _HEADER = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
-
-
-class Format(StrEnum):
-    jsonl = "jsonl"
-    text = "text"
-    html = "html"
-    feed = "feed"
 
 
 @dataclass(frozen=True)

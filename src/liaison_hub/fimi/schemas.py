@@ -8,6 +8,7 @@ from enum import StrEnum
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from liaison_hub.fimi.choices import ChartBy as ChartBy
 from liaison_hub.policy.schemas import MarkingIn, MarkingRead
 
 
@@ -168,12 +169,6 @@ class TermSetRead(BaseModel):
     description: str
     terms: list[TermRead]
     marking: MarkingRead
-
-
-class ChartBy(StrEnum):
-    total = "total"
-    outlet = "outlet"
-    country = "country"
 
 
 class ChartPoint(BaseModel):

@@ -1,16 +1,23 @@
 """The intel store's unfiltered reads: what bookkeeping needs of every stored version, whoever may read it (the
-latest/first flags, a batch's row ids, counts for the audit trail kept per marking). Nothing read here is returned
-to a principal; every read for a principal goes through ``policy.readable`` in ``intel.repository``."""
+latest/first flags, a batch's row ids, counts for the audit trail kept per marking, the held versions waiting for
+marking-definitions and their release). Nothing read here is returned to a principal; every read for a principal
+goes through ``policy.readable`` in ``intel.repository``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from itertools import islice
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from liaison_hub.db.types import TextList, in_ids
-from liaison_hub.models.intel import StixObject
+from liaison_hub.models.intel import HeldObject, HeldReference, MarkingDefinition, StixObject
+from liaison_hub.models.intel_correlation import IntelObservable, IntelSightingLink
+
+CHUNK = 5000
 
 VersionRow = tuple[int, str, int, int, str, bool, bool, bool]
 """(row id, stix id, version, audience id, digest, is_latest, is_first, multi_audience)"""
@@ -42,3 +49,97 @@ def versions_by_audience(session: Session, collection_id: int) -> dict[int, int]
     o = StixObject
     stmt = select(o.audience_id, func.count()).where(o.collection_id == collection_id).group_by(o.audience_id)
     return {int(audience_id): int(count) for audience_id, count in session.execute(stmt)}
+
+
+class HeldRow(NamedTuple):
+    """A held version whose marking-definitions are all known now: what its release needs."""
+
+    row_id: int
+    stix_id: str
+    version: int
+    marking_refs: list[str]
+    default_marking: dict[str, Any]
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
+def add_held(session: Session, objects: list[dict[str, Any]], references: list[dict[str, Any]]) -> None:
+    if objects:
+        session.execute(insert(HeldObject), objects)
+        session.execute(insert(HeldReference), references)
+
+
+def defined_held_references(
+    session: Session, collection_id: int, scope: str, *, refs: Collection[str] | None, scopes: tuple[str, ...]
+) -> list[tuple[int, str]]:
+    """(held row, reference) pairs of one writer's scope whose marking-definition is now known: among ``refs`` (just
+    registered), or, with ``refs=None``, any registered in ``scopes``."""
+    h, r = HeldObject, HeldReference
+    stmt = select(r.object_row_id, r.marking_ref).join(h, h.object_row_id == r.object_row_id)
+    stmt = stmt.where(h.collection_id == collection_id, h.scope == scope)
+    if refs is not None:
+        stmt = stmt.where(r.marking_ref.in_(list(refs)))
+    else:
+        d = MarkingDefinition
+        stmt = stmt.where(exists(select(1).where(d.stix_id == r.marking_ref, d.scope.in_(scopes))))
+    return [(int(row_id), str(ref)) for row_id, ref in session.execute(stmt)]
+
+
+def waiting_on(session: Session, row_ids: Collection[int]) -> dict[int, set[str]]:
+    """Every marking-definition each of these held versions still waits for."""
+    r = HeldReference
+    waiting: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(row_ids):
+        for row_id, ref in session.execute(select(r.object_row_id, r.marking_ref).where(r.object_row_id.in_(chunk))):
+            waiting[int(row_id)].add(str(ref))
+    return waiting
+
+
+def drop_held_references(session: Session, row_ids: Collection[int], refs: Collection[str]) -> None:
+    r = HeldReference
+    for chunk in _chunks(row_ids):
+        session.execute(delete(r).where(r.object_row_id.in_(chunk), r.marking_ref.in_(list(refs))))
+
+
+def held_rows(session: Session, row_ids: Collection[int]) -> list[HeldRow]:
+    h = HeldObject
+    found: list[HeldRow] = []
+    for chunk in _chunks(row_ids):
+        stmt = select(h.object_row_id, h.stix_id, h.version, h.marking_refs, h.default_marking)
+        rows = session.execute(stmt.where(h.object_row_id.in_(chunk)))
+        found += [HeldRow(int(a), str(b), int(c), list(d), dict(e)) for a, b, c, d, e in rows]
+    return found
+
+
+def remark(session: Session, audience_id: int, row_ids: Collection[int]) -> None:
+    """Give released versions, and what the correlation index took from them, the audience their markings give."""
+    for chunk in _chunks(row_ids):
+        session.execute(update(StixObject).where(StixObject.id.in_(chunk)).values(audience_id=audience_id))
+        o, s = IntelObservable, IntelSightingLink
+        session.execute(update(o).where(o.object_row_id.in_(chunk)).values(audience_id=audience_id))
+        session.execute(update(s).where(s.sighting_row_id.in_(chunk)).values(audience_id=audience_id))
+
+
+def drop_held(session: Session, row_ids: Collection[int]) -> None:
+    for chunk in _chunks(row_ids):
+        session.execute(delete(HeldReference).where(HeldReference.object_row_id.in_(chunk)))
+        session.execute(delete(HeldObject).where(HeldObject.object_row_id.in_(chunk)))
+
+
+def version_flags(rows: Iterable[tuple[str, int, int]]) -> dict[tuple[str, int, int], tuple[bool, bool, bool]]:
+    """(stix id, version, audience) -> (is_latest, is_first, multi_audience), per object and audience."""
+    by_object: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for stix_id, version, audience_id in rows:
+        by_object[stix_id][audience_id].append(version)
+    flags = {}
+    for stix_id, audiences in by_object.items():
+        multi = len(audiences) > 1
+        for audience_id, versions in audiences.items():
+            newest, oldest = max(versions), min(versions)
+            for version in versions:
+                flags[(stix_id, version, audience_id)] = (version == newest, version == oldest, multi)
+    return flags

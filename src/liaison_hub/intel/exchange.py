@@ -3,9 +3,9 @@ objects; write what a principal may read as one bundle, page by page.
 
 Reading: a file whose first line is a complete JSON value is read as JSON lines (each line an object, or a
 bundle whose objects are taken); anything else is parsed incrementally with ijson, so a bundle of a million
-objects never sits in memory whole. A JSON object with an ``objects`` array is a bundle and must say
-``"type": "bundle"``; the check comes when the bundle ends, so callers keep everything in one transaction and
-roll back on ``BadFile``.
+objects never sits in memory whole. A JSON object with an ``objects`` array is a bundle (``"type": "bundle"``) or a
+TAXII envelope (TAXII 2.1 section 3.7: no ``type``); any other ``type`` is refused when the object ends, so callers
+keep everything in one transaction and roll back on ``BadFile``.
 """
 
 from __future__ import annotations
@@ -57,13 +57,21 @@ class CountingReader:
         return line
 
 
+NOT_A_BUNDLE = "a JSON object with an 'objects' list must be a STIX bundle (type 'bundle') or a TAXII envelope"
+
+
+def _holds_objects(value: dict[str, Any]) -> bool:
+    """A bundle (STIX 2.1 section 8) or a TAXII envelope (TAXII 2.1 section 3.7), which has no ``type``."""
+    return bool(value.get("type", "bundle") == "bundle")
+
+
 def _bundle_or_object(value: object, where: str) -> Iterator[object]:
-    """The objects of a bundle, or the value itself when it is one object."""
+    """The objects of a bundle or envelope, or the value itself when it is one object."""
     if not isinstance(value, dict):
         raise BadFile(f"{where}: expected a STIX bundle or a STIX object, not a JSON {type(value).__name__}")
     if isinstance(value.get("objects"), list):
-        if value.get("type") != "bundle":
-            raise BadFile(f"{where}: a JSON object with an 'objects' list must be a STIX bundle (type 'bundle')")
+        if not _holds_objects(value):
+            raise BadFile(f"{where}: {NOT_A_BUNDLE}")
         yield from value["objects"]
     else:
         yield value
@@ -119,8 +127,8 @@ class _Streamer:
         if prefix == "" and event == "end_map":
             self.count += 1
             if self.bundle:
-                if self.top.value.get("type") != "bundle":
-                    raise BadFile("a JSON object with an 'objects' list must be a STIX bundle (type 'bundle')")
+                if not _holds_objects(self.top.value):
+                    raise BadFile(NOT_A_BUNDLE)
             else:
                 yield self.top.value
             self.top = None

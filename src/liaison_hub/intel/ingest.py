@@ -12,42 +12,34 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison_hub.db.types import utcnow
-from liaison_hub.errors import HubError, InvalidInput
-from liaison_hub.intel import bookkeeping
+from liaison_hub.intel import bookkeeping, held
 from liaison_hub.intel import repository as repo
+from liaison_hub.intel.bookkeeping import version_flags
 from liaison_hub.intel.markings import (
-    BUILTIN_TLP,
-    HUB_IDENTITY_ID,
     Facets,
-    combine,
-    derived_id,
-    interpret_definition,
     marking_refs,
 )
-from liaison_hub.intel.schemas import IngestResult, ObjectOutcome, StoredObject
+from liaison_hub.intel.schemas import BATCH_SIZE, IngestResult, ObjectOutcome, StoredObject
 from liaison_hub.intel.stix import canonical_digest, document_of, micros_of, version_micros
 from liaison_hub.intel.validation import check
-from liaison_hub.models import Organisation
+from liaison_hub.intel.writer_markings import HUB_SCOPE, WriterMarkings
 from liaison_hub.models.intel import IntelCollection
-from liaison_hub.policy.audiences import audience_id_for
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor
-from liaison_hub.policy.rights import require_may_mark
 
-BATCH_SIZE = 1000
-HUB_SCOPE, SYSTEM_SCOPE = "hub", "system"
-"""Where marking-definitions are registered: the hub's content-derived ones, and those of the hub's command line;
-any other belongs to the organisation that registered it (``org:<id>``)."""
 _ONLY_VERSION = (True, True, False)  # is_latest, is_first, multi_audience of an object's one and only version
 BatchHook = Callable[[Session, Sequence[StoredObject]], None]
 _HOOKS: list[BatchHook] = []
 CONFLICT = (
-    "a different object with this id and modified is already stored; STIX versions are immutable "
-    "(STIX 2.1 section 3.6): publish a new version with a later 'modified'"
+    "a different object with this id and modified is already stored, and the stored version is kept: STIX versions "
+    "are immutable (STIX 2.1 section 3.6); publish a new version with a later 'modified'"
+)
+CONFLICT_SENT = (
+    "sent twice with this id and modified but different content, and the first one sent is kept: STIX versions are "
+    "immutable (STIX 2.1 section 3.6); publish a new version with a later 'modified'"
 )
 
 
@@ -71,6 +63,8 @@ class Prepared(NamedTuple):
     version: int
     digest: str
     audience_id: int
+    waiting: tuple[str, ...] = ()
+    """Marking-definitions not known yet: the version is held (``intel.held``) under ``audience_id``, owner-only."""
 
 
 def _as_sent_version(obj: object) -> str:
@@ -92,21 +86,6 @@ def _batches(objects: Iterable[object], size: int) -> Iterator[list[object]]:
         yield batch
 
 
-def version_flags(rows: Iterable[tuple[str, int, int]]) -> dict[tuple[str, int, int], tuple[bool, bool, bool]]:
-    """(stix id, version, audience) -> (is_latest, is_first, multi_audience), per object and audience."""
-    by_object: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for stix_id, version, audience_id in rows:
-        by_object[stix_id][audience_id].append(version)
-    flags = {}
-    for stix_id, audiences in by_object.items():
-        multi = len(audiences) > 1
-        for audience_id, versions in audiences.items():
-            newest, oldest = max(versions), min(versions)
-            for version in versions:
-                flags[(stix_id, version, audience_id)] = (version == newest, version == oldest, multi)
-    return flags
-
-
 class Ingest:
     """One ingest into one collection; holds the caches that make a million objects cheap."""
 
@@ -126,25 +105,38 @@ class Ingest:
         self.accreditation, self.owner, self.keep_successes = accreditation, owner_organisation_id, keep_successes
         self.max_failures = max_failures
         self.default = default_marking or Facets.from_json(collection.default_marking)
-        self.definitions: dict[str, Facets] = {ref: Facets(tlp=tlp) for ref, tlp in BUILTIN_TLP.items()}
-        self.loaded: set[str] = set(BUILTIN_TLP)
-        self.digests: dict[tuple[str, str], str] = {}
-        self.conflicts: dict[str, str] = {}
-        self.scope = f"org:{owner_organisation_id}" if owner_organisation_id is not None else SYSTEM_SCOPE
-        self.audiences: dict[Facets, int] = {}
-        self.marked: dict[tuple[str, ...], int | str] = {}
-        self.organisations: dict[str, int] = {}
-        owner = session.get(Organisation, owner_organisation_id) if owner_organisation_id is not None else None
-        self.owner_nation = owner.nation_code if owner is not None else None
+        self.markings = WriterMarkings(
+            session, actor, owner=owner_organisation_id, default=self.default, accreditation=accreditation
+        )
+        self.scope = self.markings.scope
+        self.holding: dict[int, ObjectOutcome] = {}
         self.result = IngestResult()
         self.last_added = repo.lock_collection(session, self.collection_id)
 
     def run(self, objects: Iterable[object], batch_size: int = BATCH_SIZE) -> IngestResult:
+        self._release(None)  # definitions registered since this writer's last ingest, by anyone (hub scope)
         for batch in _batches(objects, batch_size):
             self.result.total += len(batch)
             self._batch(batch)
         repo.set_last_added(self.session, self.collection_id, self.last_added)
+        self.result.held = list(self.holding.values())
         return self.result
+
+    def _release(self, refs: set[str] | None) -> None:
+        """Release this writer's held versions in this collection whose definitions are all known now."""
+        moved = held.release(
+            self.session,
+            collection_id=self.collection_id,
+            scope=self.scope,
+            refs=refs,
+            scopes=(self.scope, HUB_SCOPE),
+            audience_of=self.markings.release_audience,
+        )
+        for released in moved:
+            self.holding.pop(released.row_id, None)
+        self.result.released += len(moved)
+        self.result.released_by_audience.update(r.audience_id for r in moved)
+        self.result.released_ids.update(r.stix_id for r in moved)
 
     def _refuse(self, obj: object, message: str) -> None:
         self.result.refused += 1
@@ -169,134 +161,31 @@ class Ingest:
                 valid.append(obj)
             else:
                 self._refuse(obj, problem)
-        valid = self._learn_definitions(valid)
+        valid = self.markings.learn(valid, self._refuse)
+        if registered := self.markings.take_registered():
+            self._release(registered)
         refs = [marking_refs(obj) for obj in valid]
-        self._load_definitions(set().union(*refs))
+        self.markings.load(set().union(*refs))
         prepared = [p for obj, marks in zip(valid, refs, strict=True) if (p := self._prepare(obj, marks)) is not None]
         self._store(prepared)
 
-    def _load_definitions(self, refs: set[str]) -> None:
-        """What these ids mean for this writer: its own registration, else the hub's (content-derived) one."""
-        wanted = refs - self.loaded
-        self.loaded |= wanted
-        rows = repo.get_definitions(self.session, wanted, (self.scope, HUB_SCOPE))
-        for row in sorted(rows, key=lambda r: r.scope == self.scope):  # the writer's own scope last: it wins
-            self.definitions[row.stix_id] = Facets.from_json(row.facets)
-            self.digests[(row.stix_id, row.scope)] = row.digest
-
-    def _definition_scope(self, obj: dict[str, Any], kind: str, facets: Facets) -> str | None:
-        """Where a definition is registered: the hub's scope for one with the hub's extension, whose id must be the
-        one the hub derives from its content (else None: refused), the writer's own scope for any other kind."""
-        if kind == "hub" or obj.get("created_by_ref") == HUB_IDENTITY_ID:
-            return HUB_SCOPE if kind == "hub" and obj["id"] == derived_id(facets) else None
-        return self.scope
-
-    def _conflict(self, obj: dict[str, Any], reason: str) -> None:
-        """Refuse a definition, and every object of this ingest that references its id: an object is never stored
-        under a meaning other than the one its writer sent."""
-        self._refuse(obj, reason)
-        self.conflicts[obj["id"]] = f"its marking-definition {obj['id']} was refused: {reason}"
-
-    def _learn_definitions(self, valid: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Register the batch's marking-definitions; see ``docs/markings.md`` for scopes and immutability."""
-        self._load_definitions({o["id"] for o in valid if o["type"] == "marking-definition"})
-        kept, rows = [], []
-        for obj in valid:
-            if obj["type"] != "marking-definition" or obj["id"] in BUILTIN_TLP:
-                kept.append(obj)
-                continue
-            row = self._learn(obj)
-            if row is not None:
-                kept.append(obj)
-                if row:
-                    rows.append(row)
-        repo.add_definitions(self.session, rows)
-        return kept
-
-    def _learn(self, obj: dict[str, Any]) -> dict[str, Any] | None:
-        """One definition: None when refused, {} when already registered as it is, else the row to register."""
-        ref = obj["id"]
-        try:
-            kind, facets = interpret_definition(obj)
-        except InvalidInput as exc:
-            self._conflict(obj, exc.message)
-            return None
-        scope = self._definition_scope(obj, kind, facets)
-        if scope is None:
-            self._conflict(
-                obj,
-                "a marking-definition with the hub's extension (or identity) must have the id the hub derives "
-                f"from its content, here {derived_id(facets)} (docs/markings.md)",
-            )
-            return None
-        meaning = self.definitions.get(ref)
-        if meaning is not None and meaning != facets:
-            self._conflict(obj, "this id is already registered with another meaning; marking-definitions are immutable")
-            return None
-        digest, known = canonical_digest(obj), self.digests.get((ref, scope))
-        if known is not None:
-            if known != digest:
-                self._refuse(
-                    obj, "a different marking-definition with this id is already registered; they are immutable"
-                )
-                return None
-            return {}
-        self.definitions[ref], self.digests[(ref, scope)] = facets, digest
-        return {
-            "stix_id": ref,
-            "scope": scope,
-            "kind": kind,
-            "facets": facets.to_json(),
-            "digest": digest,
-            "created_at": utcnow(),
-        }
-
     def _prepare(self, obj: dict[str, Any], refs: tuple[str, ...]) -> Prepared | None:
-        conflicted = [self.conflicts[ref] for ref in refs if ref in self.conflicts]
+        markings = self.markings
+        conflicted = [markings.conflicts[ref] for ref in refs if ref in markings.conflicts]
         if conflicted:
             self._refuse(obj, conflicted[0])
             return None
-        audience = self.marked.get(refs)
+        audience = markings.marked.get(refs)
+        waiting: tuple[str, ...] = ()
         if audience is None:
-            unknown = [ref for ref in refs if ref not in self.definitions]
-            if unknown:  # not cached: a later batch of the same ingest may define them
-                self._refuse(obj, f"references unknown marking-definition(s) {', '.join(unknown)}: send them first")
-                return None
-            audience = self.marked[refs] = self._audience_of(refs)
+            waiting = tuple(ref for ref in refs if ref not in markings.definitions)
+            # not cached: a later batch, envelope or file may define them
+            audience = markings.held_audience(refs) if waiting else markings.audience_of(refs)
         if isinstance(audience, str):
             self._refuse(obj, audience)
             return None
-        return Prepared(obj, obj["id"], obj["type"], version_micros(obj) or 0, canonical_digest(obj), audience)
-
-    def _audience_of(self, refs: tuple[str, ...]) -> int | str:
-        """The audience of a set of known marking references, or why it is refused: computed once per distinct set in
-        an ingest, since a definition, once known, never changes."""
-        try:
-            facets = combine((self.definitions[ref] for ref in refs), self.default, owner_nation=self.owner_nation)
-            return self._audience(facets)
-        except HubError as exc:
-            return f"marking refused: {exc.message}"
-
-    def _audience(self, facets: Facets) -> int:
-        """The audience of a marking, resolved once per distinct marking in this ingest."""
-        if facets not in self.audiences:
-            recipients = self._organisation_ids(facets.recipients or ())
-            marking = facets.to_marking(owner_organisation_id=self.owner, recipient_ids=recipients)
-            require_may_mark(self.actor, marking, self.accreditation)
-            self.audiences[facets] = audience_id_for(self.session, marking, accreditation=self.accreditation)
-        return self.audiences[facets]
-
-    def _organisation_ids(self, names: tuple[str, ...]) -> tuple[int, ...]:
-        missing = [name for name in names if name not in self.organisations]
-        if missing:
-            found = self.session.execute(
-                select(Organisation.short_name, Organisation.id).where(Organisation.short_name.in_(missing))
-            )
-            self.organisations.update({str(n).upper(): int(i) for n, i in found})
-            unknown = [name for name in missing if name not in self.organisations]
-            if unknown:
-                raise InvalidInput(f"unknown recipient organisations: {', '.join(unknown)}")
-        return tuple(self.organisations[name] for name in names)
+        version = version_micros(obj) or 0
+        return Prepared(obj, obj["id"], obj["type"], version, canonical_digest(obj), audience, waiting)
 
     def _store(self, prepared: list[Prepared]) -> None:
         fresh = self._without_repeats(prepared)
@@ -318,9 +207,29 @@ class Ingest:
         repo.enqueue_for_index(self.session, self.collection_id, added[0], added[-1])
         self.result.stored += len(to_insert)
         self.result.stored_by_audience.update(p.audience_id for p in to_insert)
+        by_added = self._hold(to_insert, added)
         if self.keep_successes:
-            self.result.successes += [ObjectOutcome(p.stix_id, _as_sent_version(p.obj)) for p in to_insert]
-        self._run_hooks(to_insert, added)
+            self.result.successes += [
+                ObjectOutcome(p.stix_id, _as_sent_version(p.obj), held.held_note(p.waiting) if p.waiting else None)
+                for p in to_insert
+            ]
+        self._run_hooks(to_insert, added, by_added)
+
+    def _hold(self, stored: list[Prepared], added: range) -> dict[int, int] | None:
+        """Record the held versions of a stored batch; returns the batch's row ids by date_added when it had to
+        read them."""
+        waiting = [(p, date_added) for p, date_added in zip(stored, added, strict=True) if p.waiting]
+        if not waiting:
+            return None
+        by_added = bookkeeping.row_ids_by_added(self.session, self.collection_id, added[0], added[-1])
+        holds = [
+            held.Hold(by_added[date_added], p.stix_id, p.version, marking_refs(p.obj), p.waiting)
+            for p, date_added in waiting
+        ]
+        held.hold(self.session, collection_id=self.collection_id, scope=self.scope, default=self.default, held=holds)
+        for h, (p, _) in zip(holds, waiting, strict=True):
+            self.holding[h.row_id] = ObjectOutcome(p.stix_id, _as_sent_version(p.obj), held.held_note(p.waiting))
+        return by_added
 
     @staticmethod
     def _set_flags(
@@ -373,7 +282,7 @@ class Ingest:
             elif seen[key] == p.digest:
                 self._duplicate(p)
             else:
-                self._refuse(p.obj, CONFLICT)
+                self._refuse(p.obj, CONFLICT_SENT)
         return fresh
 
     def _without_stored(self, fresh: list[Prepared], existing: list[bookkeeping.VersionRow]) -> list[Prepared]:
@@ -395,10 +304,11 @@ class Ingest:
                 to_insert.append(p)
         return to_insert
 
-    def _run_hooks(self, stored: list[Prepared], added: range) -> None:
+    def _run_hooks(self, stored: list[Prepared], added: range, by_added: dict[int, int] | None) -> None:
         if not _HOOKS:
             return
-        by_added = bookkeeping.row_ids_by_added(self.session, self.collection_id, added[0], added[-1])
+        if by_added is None:
+            by_added = bookkeeping.row_ids_by_added(self.session, self.collection_id, added[0], added[-1])
         batch = [
             StoredObject(
                 by_added[date_added], self.collection_id, p.stix_id, p.type, p.version, date_added, p.audience_id, p.obj

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from liaison_hub.policy.principal import Role
 
 DEFAULT_WRITE_ROLES = (Role.admin, Role.liaison_officer, Role.analyst)
+BATCH_SIZE = 1000
+"""Objects per batch of an ingest (one lookup, one INSERT and one flag UPDATE each)."""
 
 
 class DefaultMarking(BaseModel):
@@ -159,6 +161,12 @@ class IngestResult:
     refused: int = 0
     successes: list[ObjectOutcome] = field(default_factory=list)
     failures: list[ObjectOutcome] = field(default_factory=list)
+    held: list[ObjectOutcome] = field(default_factory=list)
+    """Stored but held (owner-only) at the end of the ingest: a marking-definition they reference is still unknown."""
+    released: int = 0
+    """Held versions (of this ingest or earlier ones) released: their definitions arrived."""
+    released_by_audience: Counter[int] = field(default_factory=Counter)
+    released_ids: set[str] = field(default_factory=set)
     stored_by_audience: Counter[int] = field(default_factory=Counter)
     duplicates_by_audience: Counter[int] = field(default_factory=Counter)
 

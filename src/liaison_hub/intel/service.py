@@ -41,6 +41,7 @@ from liaison_hub.db.types import utcnow, utf8
 from liaison_hub.errors import Forbidden, InvalidInput, NotFound
 from liaison_hub.intel import bookkeeping
 from liaison_hub.intel import repository as repo
+from liaison_hub.intel.bookkeeping import version_flags
 from liaison_hub.intel.collections import (
     collection_access,
     create_collection,
@@ -52,8 +53,9 @@ from liaison_hub.intel.collections import (
     update_collection,
     upload_marking,
 )
-from liaison_hub.intel.ingest import BATCH_SIZE, Ingest, register_batch_hook, unregister_batch_hook, version_flags
+from liaison_hub.intel.ingest import Ingest, register_batch_hook, unregister_batch_hook
 from liaison_hub.intel.schemas import (
+    BATCH_SIZE,
     DefaultMarking,
     DocumentPage,
     DocumentRow,
@@ -135,6 +137,11 @@ def ingest(
     stored = result.per_audience()
     entries = [Entry("intel.ingest", "intel_collection", row.taxii_id, {"refused": result.refused})]
     entries += [Entry("intel.ingest.stored", "intel_collection", row.taxii_id, stored[a], a) for a in sorted(stored)]
+    released = result.released_by_audience
+    entries += [
+        Entry("intel.ingest.released", "intel_collection", row.taxii_id, {"released": released[a]}, a)
+        for a in sorted(released)
+    ]
     record_all(session, actor, entries)
     return result
 

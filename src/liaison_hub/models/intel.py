@@ -117,3 +117,32 @@ class IngestStatus(Base):
     pending_count: Mapped[int] = mapped_column(Integer, default=0)
     successes: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     failures: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+
+
+class HeldObject(Base):
+    """A stored version held under its writer's owner-only audience because a marking-definition it references was
+    not known when it arrived; released (re-marked as its markings say) once every one of them is (docs/markings.md).
+    ``default_marking`` is the default its writer's ingest applied, needed to compute the audience on release."""
+
+    __tablename__ = "intel_held_object"
+    __table_args__ = (Index("ix_intel_held_object_scope", "collection_id", "scope"),)
+
+    object_row_id: Mapped[int] = mapped_column(ForeignKey("stix_object.id", ondelete="CASCADE"), primary_key=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("intel_collection.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(40))
+    stix_id: Mapped[str] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(BigInteger)
+    marking_refs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    default_marking: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HeldReference(Base):
+    """A marking-definition a held object is still waiting for."""
+
+    __tablename__ = "intel_held_reference"
+
+    object_row_id: Mapped[int] = mapped_column(
+        ForeignKey("intel_held_object.object_row_id", ondelete="CASCADE"), primary_key=True
+    )
+    marking_ref: Mapped[str] = mapped_column(String(300), primary_key=True, index=True)

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from pytaxonomies.api import Taxonomies
-
 from liaison_hub.errors import InvalidInput
 
 
@@ -53,6 +51,8 @@ class Level:
 @cache
 def classification_levels() -> tuple[Level, ...]:
     """Levels lowest first. The taxonomy lists the base levels highest first; -A/-B are handling caveats."""
+    from pytaxonomies.api import Taxonomies  # read once, when a level is first needed (not at `liaison --help`)
+
     taxonomy = Taxonomies()["nato"]
     predicate = taxonomy.predicates["classification"]
     base = [entry for entry in predicate.entries.values() if "-" not in entry.value]

@@ -16,8 +16,8 @@ from liaison_hub.intel import service as intel
 from liaison_hub.intel.browse import repository as repo
 from liaison_hub.intel.correlation import service as correlation
 from liaison_hub.intel.correlation.schemas import RecordRead
-from liaison_hub.intel.ingest import HUB_SCOPE
 from liaison_hub.intel.markings import BUILTIN_TLP, Facets, label
+from liaison_hub.intel.writer_markings import HUB_SCOPE
 from liaison_hub.policy.principal import Principal
 
 RELATIONSHIPS_SHOWN = 200
