@@ -165,6 +165,11 @@ class _StopSignals:
     def __call__(self) -> bool:
         return self.terminated or self.stop.poll()
 
+    def ending(self) -> None:
+        """The process is stopping anyway: a SIGTERM now (the server sends one right after closing the pipe) is
+        ignored, since during interpreter shutdown Python's handler is gone and it would kill the process."""
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
 
 def run_index_process(database_url: str, stop: Connection, every_s: float, quiet_s: float, max_batches: int) -> None:
     """The index worker process: drain the queue when ``Pacing`` says so, until it is told to stop
@@ -182,6 +187,7 @@ def run_index_process(database_url: str, stop: Connection, every_s: float, quiet
             _drain_when_due(readers, writers, pacing, max_batches=max_batches, stopping=stopping)
             stopping.draining = False
     finally:
+        stopping.ending()
         reader.dispose()
         writer.dispose()
 
