@@ -23,6 +23,7 @@ from liaison_hub.cli.common import (
 )
 from liaison_hub.cli.consultations import consult_app
 from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_app, user_app
+from liaison_hub.cli.edt import edt_app
 from liaison_hub.cli.fimi import fimi_app
 from liaison_hub.cli.intel import intel_app
 from liaison_hub.config import PLACEHOLDER_SECRET, Settings
@@ -55,6 +56,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(consult_app, name="consult")
 app.add_typer(intel_app, name="intel")
 app.add_typer(fimi_app, name="fimi")
+app.add_typer(edt_app, name="edt")
 
 
 def _upgrade(settings: Settings) -> None:
