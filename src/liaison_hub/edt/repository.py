@@ -215,3 +215,9 @@ def technology_linked(session: Session, owner_kind: str, owner_id: int, technolo
         EdtLink.ref == str(technology_id),
     )
     return session.scalar(stmt.limit(1)) is not None
+
+
+def history_audience_ids(session: Session, principal: Principal, technology_ids: Iterable[int]) -> set[int]:
+    """Audiences of the readable history entries of these technologies (a page's banner)."""
+    stmt = select(EdtHistory.audience_id).where(EdtHistory.technology_id.in_(set(technology_ids))).distinct()
+    return {int(i) for i in session.scalars(readable(stmt, principal, EdtHistory))}

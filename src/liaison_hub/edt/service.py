@@ -252,3 +252,4 @@ def technology_read(session: Session, principal: Principal, technology_id: int) 
 list_technologies = repo.list_technologies
 technologies_by_ids = repo.technologies_by_ids
 audiences = repo.audiences
+history_audience_ids = repo.history_audience_ids

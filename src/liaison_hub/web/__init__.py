@@ -53,6 +53,7 @@ def _page_routers() -> list[APIRouter]:
         audit,
         consultations,
         directory,
+        edt,
         feeds,
         fimi,
         intel,
@@ -76,6 +77,7 @@ def _page_routers() -> list[APIRouter]:
         intel_files.router,
         intel.router,
         fimi.router,
+        edt.router,
     ]
 
 
