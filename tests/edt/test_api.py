@@ -171,3 +171,20 @@ def test_signals_promotion_and_projects(session: Session, live_server: LiveServe
         )
         assert api.get(f"/api/v1/edt/projects/{body['id']}").json()["technologies"][0]["title"] == "Quantum sensing"
         assert api.get("/api/v1/edt/areas").json()["quadrants"][3] == "Life sciences"
+
+
+def test_stix_export_and_import(session: Session, live_server: LiveServer) -> None:
+    tokens = _tokens(session, "liaison", "analyst-au")
+    with live_server.client(tokens["liaison"]) as api:
+        assert api.post("/api/v1/edt/technologies", json=_technology()).status_code == 201
+        korean = _technology(name="Korean 6G", areas=["networks"], marking=KOREA)
+        assert api.post("/api/v1/edt/technologies", json=korean).status_code == 201
+        bundle = api.get("/api/v1/edt/stix")
+        assert bundle.headers["content-type"].startswith("application/stix+json")
+        again = api.post("/api/v1/edt/import", json=bundle.json())
+        assert again.status_code == 409
+        assert api.post("/api/v1/edt/import", json={"type": "nope"}).status_code == 422
+        assert api.post("/api/v1/edt/share", params={"collection": "missing"}).status_code == 404
+    with live_server.client(tokens["analyst-au"]) as api:
+        names = {o.get("name") for o in api.get("/api/v1/edt/stix").json()["objects"] if o["type"] == "grouping"}
+        assert names == {"Quantum sensing"}

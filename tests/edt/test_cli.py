@@ -126,3 +126,21 @@ def test_bad_input_exits_non_zero_with_the_reason_and_saves_nothing(
     code, out = run(database, tmp_path, "edt", "tech", "show", tech_id, "--as", "analyst-be")
     assert code == 0
     assert _count(session, EdtHistory) == 1
+
+
+def test_stix_export_and_refused_imports(database: Database, tmp_path: Path, session: Session) -> None:
+    assert _add(database, tmp_path)[0] == 0
+    code, out = run(database, tmp_path, "edt", "export", "--as", "reader-kr")
+    assert code == 0
+    bundle = json.loads(out)
+    assert [o["name"] for o in bundle["objects"] if o["type"] == "grouping"] == ["Quantum sensing"]
+    path = tmp_path / "bundle.json"
+    path.write_text(out)
+    code, out = run(database, tmp_path, "edt", "import", str(path), "--as", "liaison")
+    assert code == 1
+    assert "already in this hub" in out
+    path.write_text('{"type": "bundle"}')
+    code, out = run(database, tmp_path, "edt", "import", str(path), "--as", "liaison")
+    assert code == 1
+    assert "expected a STIX bundle" in out
+    assert _count(session, EdtTechnology) == 1

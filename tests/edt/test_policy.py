@@ -146,3 +146,20 @@ def test_a_move_promoted_from_a_narrow_signal_is_marked_within_the_signal(sessio
     )
     # Australia (the technology's readers) may not read the Korean signal: the move is not theirs to see.
     assert _radar(session, "analyst-au")["Australian hypersonics"] == ("trial", 7, 1)
+
+
+def test_a_promotion_never_carries_a_narrower_entrys_value_wider(session: Session) -> None:
+    from liaison_hub.edt.schemas import PromoteIn
+    from tests.edt.helpers import NS, actor
+
+    ids = _world(session)  # Shared quantum: assess/4 for all, trial/6 for Korea alone
+    signal = make_signal(session, observed_on=(SINCE + timedelta(days=20)).isoformat())
+    entry = signals.promote(
+        session,
+        actor(session, "liaison"),
+        signal_id=signal.id,
+        data=PromoteIn(technology_id=ids["shared"], readiness=5, reason="only readiness"),
+        accreditation=NS,
+    )
+    assert (entry.readiness, entry.ring) == (5, "assess")
+    assert _radar(session, "analyst-au")["Shared quantum"] == ("assess", 5, 0)

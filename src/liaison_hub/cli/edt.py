@@ -12,9 +12,9 @@ from typing import Annotated
 import orjson
 import typer
 
-from liaison_hub.cli.common import CliContext, add_row, console, fail, say, table, transaction
+from liaison_hub.cli.common import CliContext, add_row, console, fail, say, table, transaction, warn
 from liaison_hub.directory.auth import acting_as
-from liaison_hub.edt import drawing, projects, radar, service, signals
+from liaison_hub.edt import drawing, projects, radar, service, sharing, signals, stix
 from liaison_hub.edt.areas import catalogue
 from liaison_hub.edt.schemas import HistoryIn, ProjectCreate, PromoteIn, SignalCreate, TechnologyCreate
 from liaison_hub.policy.principal import Actor, PrincipalKind
@@ -261,3 +261,39 @@ def show_radar(
             for e in view.entries:
                 add_row(shown, e.name, e.area, e.ring, e.readiness, marks[e.moved])
             console.print(shown)
+
+
+@edt_app.command("export")
+def export(
+    user: AsUser,
+    collection: Annotated[str | None, typer.Option(help="Store in this intel collection (served over TAXII).")] = None,
+) -> None:
+    """The watch as a STIX 2.1 bundle on standard output, or the user's organisation's records in a collection."""
+    with transaction() as ctx:
+        actor = _as(ctx, user)
+        if collection:
+            result = sharing.share_watch(ctx.session, actor, collection=collection, accreditation=ctx.accreditation)
+            say(f"{result.stored} of {result.objects} objects in collection {collection}")
+            for refusal in result.refused:
+                warn(f"refused {refusal.item}: {refusal.reason}")
+            return
+        objects = stix.export_objects(ctx.session, actor.principal)
+        bundle = {"type": "bundle", "id": f"bundle--{stix.bundle_uuid(objects)}", "objects": objects}
+        sys.stdout.buffer.write(orjson.dumps(bundle, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+@edt_app.command("import")
+def import_bundle(file: Annotated[Path, typer.Argument(help="A STIX 2.1 bundle.")], user: AsUser) -> None:
+    """Build technologies and signals from a STIX bundle; nothing is kept when any part is refused."""
+    with transaction() as ctx:
+        if not file.is_file():
+            fail(f"no such file: {file}")
+        try:
+            bundle = orjson.loads(file.read_bytes())
+        except orjson.JSONDecodeError:
+            fail(f"{file} is not JSON")
+        objects = bundle.get("objects") if isinstance(bundle, dict) else None
+        if not isinstance(objects, list):
+            fail("expected a STIX bundle (type 'bundle' with an 'objects' list)")
+        made = sharing.import_objects(ctx.session, _as(ctx, user), objects=objects, accreditation=ctx.accreditation)
+        say(f"{len(made)} records imported")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Response, status
 
 from liaison_hub.api.deps import DbSession, Reader, State, Writer
-from liaison_hub.edt import chart, drawing, projects, radar, service, signals
+from liaison_hub.edt import chart, drawing, projects, radar, service, sharing, signals, stix
 from liaison_hub.edt.areas import catalogue
 from liaison_hub.edt.schemas import (
     HistoryIn,
@@ -24,6 +25,8 @@ from liaison_hub.edt.schemas import (
     TechnologyRead,
     TechnologySummary,
 )
+from liaison_hub.errors import InvalidInput
+from liaison_hub.fimi.schemas import ExportResult
 
 router = APIRouter(prefix="/edt", tags=["edt"])
 SVG = "image/svg+xml"
@@ -172,3 +175,26 @@ def radar_byor(session: DbSession, principal: Reader, at: At = None, since: Sinc
     view = radar.radar(session, principal, at=at, since=since)
     headers = {"Content-Disposition": f'attachment; filename="edt-radar-{view.at.isoformat()}.csv"'}
     return Response(radar.byor_csv(view), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/stix", response_class=Response)
+def export_stix(session: DbSession, principal: Reader) -> Response:
+    """The watch as a STIX 2.1 bundle (the EDT property extension, docs/edt.md), as the caller may read it."""
+    objects = stix.export_objects(session, principal)
+    bundle: dict[str, Any] = {"type": "bundle", "id": f"bundle--{stix.bundle_uuid(objects)}", "objects": objects}
+    return Response(orjson.dumps(bundle), media_type="application/stix+json;version=2.1")
+
+
+@router.post("/share", response_model=ExportResult)
+def share(session: DbSession, actor: Writer, state: State, collection: Annotated[str, Query()]) -> ExportResult:
+    """Store the caller's organisation's EDT records in an intel collection, where partners fetch them over TAXII."""
+    return sharing.share_watch(session, actor, collection=collection, accreditation=state.accreditation)
+
+
+@router.post("/import", status_code=status.HTTP_201_CREATED)
+def import_stix(bundle: dict[str, Any], session: DbSession, actor: Writer, state: State) -> dict[str, int]:
+    """Build technologies (with their history) and signals from a STIX bundle; the new ids by STIX id."""
+    objects = bundle.get("objects")
+    if bundle.get("type") != "bundle" or not isinstance(objects, list):
+        raise InvalidInput("expected a STIX bundle (type 'bundle' with an 'objects' list)")
+    return sharing.import_objects(session, actor, objects=objects, accreditation=state.accreditation)

@@ -221,3 +221,8 @@ def history_audience_ids(session: Session, principal: Principal, technology_ids:
     """Audiences of the readable history entries of these technologies (a page's banner)."""
     stmt = select(EdtHistory.audience_id).where(EdtHistory.technology_id.in_(set(technology_ids))).distinct()
     return {int(i) for i in session.scalars(readable(stmt, principal, EdtHistory))}
+
+
+def technology_by_stix_uuid(session: Session, principal: Principal, stix_uuid: str) -> EdtTechnology | None:
+    stmt = select(EdtTechnology).where(EdtTechnology.stix_uuid == stix_uuid)
+    return session.scalar(readable(stmt, principal))

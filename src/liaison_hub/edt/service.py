@@ -233,7 +233,7 @@ def technology_read(session: Session, principal: Principal, technology_id: int) 
     latest = entries[-1] if entries else None
     return TechnologyRead(
         id=row.id,
-        stix_id=f"x-edt-technology--{row.stix_uuid}",
+        stix_id=f"grouping--{row.stix_uuid}",
         name=row.name,
         description=row.description,
         areas=list(row.areas),

@@ -72,19 +72,17 @@ def promote(session: Session, actor: Actor, *, signal_id: int, data: PromoteIn, 
     row = signal(session, actor.principal, signal_id)
     if data.readiness is None and data.ring is None:
         raise InvalidInput("promoting a signal moves a readiness level or a ring: give one")
-    current = repo.radar_rows(
-        session,
-        actor.principal,
-        at=data.effective_on or row.observed_on,
-        since=None,
-        technology_ids=[data.technology_id],
-    )
+    on = data.effective_on or row.observed_on
+    tech = service.technology(session, actor.principal, data.technology_id)
+    # The facet a promotion leaves unchanged is taken from the latest entry under the technology's own marking:
+    # everyone who may read the new entry may read that one, so no narrower entry's value is carried wider.
+    widest = [h for h in repo.history(session, actor.principal, tech.id) if h.audience_id == tech.audience_id]
+    current = [h for h in widest if h.effective_on <= on]
     if not current:
-        service.technology(session, actor.principal, data.technology_id)
         raise InvalidInput("the technology has no readiness entry on or before that date")
-    _, _, _, ring, readiness, _, _ = current[0]
+    ring, readiness = current[-1].ring, current[-1].readiness
     entry = HistoryIn(
-        effective_on=data.effective_on or row.observed_on,
+        effective_on=on,
         readiness=data.readiness if data.readiness is not None else readiness,
         ring=data.ring or ring,
         reason=data.reason,
@@ -131,7 +129,7 @@ def signal_reads(session: Session, principal: Principal, rows: Sequence[EdtSigna
         reads.append(
             SignalRead(
                 id=row.id,
-                stix_id=f"x-edt-signal--{row.stix_uuid}",
+                stix_id=f"report--{row.stix_uuid}",
                 kind=row.kind,
                 title=row.title,
                 summary=row.summary,
