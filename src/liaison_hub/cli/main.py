@@ -32,6 +32,7 @@ from liaison_hub.db.engine import create_db_engine, make_session_factory, sessio
 from liaison_hub.db.migrate import current, heads, upgrade
 from liaison_hub.db.types import utcnow
 from liaison_hub.directory.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo, seed_reference_data
+from liaison_hub.edt.sample import load_sample as load_edt_sample
 from liaison_hub.errors import HubError
 from liaison_hub.fimi.sample import load_sample as load_fimi_sample
 from liaison_hub.intel.sample import COLLECTION as SAMPLE_COLLECTION
@@ -81,6 +82,7 @@ def _initialise(settings: Settings, *, demo: bool) -> str | None:
                 load_sample(session, accreditation=accreditation)
                 load_consultation_sample(session, accreditation=accreditation, today=utcnow().date())
                 load_fimi_sample(session, accreditation=accreditation)
+                load_edt_sample(session, accreditation=accreditation, today=utcnow().date())
             return token
     except HubError as exc:
         fail(exc.message)

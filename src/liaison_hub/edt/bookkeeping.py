@@ -15,3 +15,8 @@ def stix_uuid_taken(session: Session, stix_uuid: str) -> bool:
         if session.scalar(select(model.id).where(model.stix_uuid == stix_uuid).limit(1)) is not None:
             return True
     return False
+
+
+def any_technology(session: Session) -> bool:
+    """Whether the watch holds anything yet (the demo loads once)."""
+    return session.scalar(select(EdtTechnology.id).limit(1)) is not None
