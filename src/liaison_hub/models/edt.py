@@ -66,7 +66,7 @@ class EdtInterest(Base):
         RecordId, ForeignKey("edt_technology.id", ondelete="CASCADE"), primary_key=True
     )
     nation_code: Mapped[str] = mapped_column(ForeignKey("nation.code"), primary_key=True)
-    level: Mapped[str] = mapped_column(String(12))
+    level: Mapped[str] = mapped_column(String(16))
 
 
 class EdtSignal(Shareable, Base):

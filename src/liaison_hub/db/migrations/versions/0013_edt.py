@@ -142,7 +142,7 @@ def upgrade() -> None:
         "edt_interest",
         sa.Column("technology_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("nation_code", sa.String(length=3), nullable=False),
-        sa.Column("level", sa.String(length=12), nullable=False),
+        sa.Column("level", sa.String(length=16), nullable=False),
         sa.ForeignKeyConstraint(["nation_code"], ["nation.code"], name=op.f("fk_edt_interest_nation_code_nation")),
         sa.ForeignKeyConstraint(
             ["technology_id"],
