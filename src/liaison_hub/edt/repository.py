@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from liaison_hub.consultations.repository import visible_meetings
@@ -53,22 +53,39 @@ def history(session: Session, principal: Principal, technology_id: int) -> Seque
     return session.scalars(stmt.order_by(EdtHistory.effective_on, EdtHistory.id)).all()
 
 
-def state_at(principal: Principal, on: date) -> Any:
-    """Per technology, the latest entry the reader may read dated on or before ``on``: a subquery of
-    (technology_id, ring, readiness)."""
-    rank = (
-        func.row_number()
-        .over(partition_by=EdtHistory.technology_id, order_by=(EdtHistory.effective_on.desc(), EdtHistory.id.desc()))
-        .label("rank")
-    )
+def states(principal: Principal, at: date, since: date | None) -> Any:
+    """Per technology, the latest entry the reader may read dated on or before ``at``, and the latest on or before
+    ``since``: one pass over the readable entries (two row numbers, then one conditional aggregate), a subquery of
+    (technology_id, ring, readiness, ring_before, readiness_before)."""
+    order = (EdtHistory.effective_on.desc(), EdtHistory.id.desc())
+    early = EdtHistory.effective_on <= (since if since is not None else date.min)
     inner = readable(
-        select(EdtHistory.technology_id, EdtHistory.ring, EdtHistory.readiness, rank).where(
-            EdtHistory.effective_on <= on
-        ),
+        select(
+            EdtHistory.technology_id,
+            EdtHistory.ring,
+            EdtHistory.readiness,
+            early.label("early"),
+            func.row_number().over(partition_by=EdtHistory.technology_id, order_by=order).label("latest"),
+            func.row_number()
+            .over(partition_by=(EdtHistory.technology_id, early), order_by=order)
+            .label("latest_early"),
+        ).where(EdtHistory.effective_on <= at),
         principal,
         EdtHistory,
     ).subquery()
-    return select(inner.c.technology_id, inner.c.ring, inner.c.readiness).where(inner.c.rank == 1).subquery()
+    now, then = inner.c.latest == 1, and_(inner.c.early, inner.c.latest_early == 1)
+    return (
+        select(
+            inner.c.technology_id,
+            func.max(case((now, inner.c.ring))).label("ring"),
+            func.max(case((now, inner.c.readiness))).label("readiness"),
+            func.max(case((then, inner.c.ring))).label("ring_before"),
+            func.max(case((then, inner.c.readiness))).label("readiness_before"),
+        )
+        .where(or_(now, then))
+        .group_by(inner.c.technology_id)
+        .subquery()
+    )
 
 
 def radar_rows(
@@ -76,21 +93,20 @@ def radar_rows(
 ) -> list[RadarRow]:
     """Technologies the reader may read with their state at ``at`` and, when asked, at ``since``; technologies
     without a readable entry by ``at`` are not on the radar."""
-    now = state_at(principal, at)
-    columns: list[Any] = [EdtTechnology.id, EdtTechnology.name, EdtTechnology.areas, now.c.ring, now.c.readiness]
-    stmt: Any
-    if since is not None:
-        before = state_at(principal, since)
-        stmt = select(*columns, before.c.ring, before.c.readiness).join(now, now.c.technology_id == EdtTechnology.id)
-        stmt = stmt.outerjoin(before, before.c.technology_id == EdtTechnology.id)
-    else:
-        stmt = select(*columns).join(now, now.c.technology_id == EdtTechnology.id)
+    found = states(principal, at, since)
+    stmt = select(
+        EdtTechnology.id,
+        EdtTechnology.name,
+        EdtTechnology.areas,
+        found.c.ring,
+        found.c.readiness,
+        found.c.ring_before,
+        found.c.readiness_before,
+    ).join(found, found.c.technology_id == EdtTechnology.id)
     stmt = readable(stmt, principal, EdtTechnology)
     if technology_ids is not None:
         stmt = stmt.where(EdtTechnology.id.in_(set(technology_ids)))
     rows = session.execute(stmt.order_by(EdtTechnology.name, EdtTechnology.id)).all()
-    if since is None:
-        return [(int(r[0]), str(r[1]), list(r[2]), str(r[3]), int(r[4]), None, None) for r in rows]
     return [
         (int(r[0]), str(r[1]), list(r[2]), str(r[3]), int(r[4]), r[5], None if r[6] is None else int(r[6]))
         for r in rows
