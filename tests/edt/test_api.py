@@ -58,6 +58,9 @@ def test_technologies_history_and_the_radar(session: Session, live_server: LiveS
         assert api.get("/api/v1/edt/technologies/1").status_code == 404
         listed = api.get("/api/v1/edt/technologies").json()
         assert [(t["name"], t["readiness"]) for t in listed] == [("Quantum sensing", 6)]
+        assert api.get("/api/v1/edt/technologies", params={"area": "quantum"}).json() == listed
+        assert api.get("/api/v1/edt/technologies", params={"area": "networks"}).json() == []
+        assert api.get("/api/v1/edt/technologies", params={"area": "alchemy"}).status_code == 422
         svg = api.get("/api/v1/edt/radar.svg", params={"since": "2025-03-01"})
         assert svg.headers["content-type"].startswith("image/svg+xml")
         assert "Quantum sensing" in svg.text

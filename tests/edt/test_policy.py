@@ -163,3 +163,20 @@ def test_a_promotion_never_carries_a_narrower_entrys_value_wider(session: Sessio
     )
     assert (entry.readiness, entry.ring) == (5, "assess")
     assert _radar(session, "analyst-au")["Shared quantum"] == ("assess", 5, 0)
+
+
+def test_a_promoted_entry_is_owned_as_its_technology_not_as_the_signal(session: Session) -> None:
+    from liaison_hub.edt.schemas import PromoteIn
+    from tests.edt.helpers import NS, actor
+
+    korean = make_technology(session, name="Korean 6G", areas=["networks"], marking=KOREA_ONLY.model_dump())
+    australian_signal = make_signal(session, "analyst-au", title="Seen in Sydney")
+    signals.promote(
+        session,
+        actor(session, "liaison"),
+        signal_id=australian_signal.id,
+        data=PromoteIn(technology_id=korean.id, readiness=6, reason="field test", effective_on=SINCE),
+        accreditation=NS,
+    )
+    history = service.technology_read(session, principal(session, "reader-kr"), korean.id).history
+    assert [(h.marking.owner, h.marking.releasable_to) for h in history] == [("LO-TYO", ["KOR"])] * 2

@@ -50,6 +50,8 @@ def list_technologies(
     session: DbSession, principal: Reader, at: At = None, area: str | None = None
 ) -> list[TechnologySummary]:
     """Technologies the caller may read, with their state at the date as the caller's readable history says."""
+    if area is not None:
+        catalogue().area(area)
     view = radar.radar(session, principal, at=at)
     markings = service.Markings(session)
     rows = {t.id: t for t in service.list_technologies(session, principal, area=area)}

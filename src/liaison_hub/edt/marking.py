@@ -49,21 +49,25 @@ def _within(session: Session, lists: list[tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def narrowed(session: Session, parents: list[Audience], audience: Audience, *, accreditation: Level) -> Audience:
-    """The audience of a part: its own marking combined with its parents' (combining only narrows)."""
+def narrowed(
+    session: Session, parents: list[Audience], audience: Audience, *, accreditation: Level, owner: int | None = None
+) -> Audience:
+    """The audience of a part: its own marking combined with its parents' (combining only narrows), owned by
+    ``owner`` (default: the part's own marking's owner)."""
+    owner = audience.owner_organisation_id if owner is None else owner
     facets = [_facets(a) for a in [*parents, audience]]
     lists = [f.releasable_to for f in facets if f.releasable_to]
     if len(lists) > 1:
         common = _within(session, [tuple(x) for x in lists])
         facets = [f if not f.releasable_to else _replace_releasable(f, common) for f in facets]
-    owner_nation = repo.nation_of(session, audience.owner_organisation_id)
+    owner_nation = repo.nation_of(session, owner)
     found = combine(facets, Facets(), owner_nation=owner_nation)
     marking = Marking(
         tlp=found.tlp or TLP(audience.tlp),
         classification=found.classification or audience.classification,
         releasable_to=found.releasable_to,
         recipients=tuple(int(r) for r in found.recipients or ()),
-        owner_organisation_id=audience.owner_organisation_id,
+        owner_organisation_id=owner,
         owner_only=found.owner_only,
     )
     return audience_for(session, marking, accreditation=accreditation)

@@ -42,6 +42,7 @@ def technologies_by_ids(session: Session, principal: Principal, ids: Iterable[in
 
 
 def list_technologies(session: Session, principal: Principal, *, area: str | None = None) -> Sequence[EdtTechnology]:
+    """Technologies the reader may read (carrying ``area`` among their areas, when given), by name."""
     stmt = readable(select(EdtTechnology), principal).order_by(EdtTechnology.name, EdtTechnology.id)
     rows = session.scalars(stmt).all()
     return [t for t in rows if area is None or area in t.areas]

@@ -142,11 +142,13 @@ def entry_audience(
     *,
     accreditation: Level,
 ) -> Audience:
-    """A history entry's audience: the parents' marking, or the writer's marking narrowed to within them."""
+    """A history entry's audience: the parents' marking (owned as the technology is), or the writer's marking
+    narrowed to within them (owned by the writer's organisation)."""
     if spec is None:
         if len(parents) == 1:
             return parents[0]
-        return narrowed(session, parents[:-1], parents[-1], accreditation=accreditation)
+        owner = parents[0].owner_organisation_id
+        return narrowed(session, parents[:-1], parents[-1], accreditation=accreditation, owner=owner)
     own = writer_audience(session, actor, spec, accreditation=accreditation)
     return narrowed(session, parents, own, accreditation=accreditation)
 
