@@ -9,20 +9,29 @@ import csv
 import io
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 
+from liaison_hub.consultations import meetings
+from liaison_hub.consultations.schemas import DecisionCreate
 from liaison_hub.edt import drawing, projects, radar, service, signals
+from liaison_hub.edt.schemas import PromoteIn
+from liaison_hub.errors import InvalidInput
 from liaison_hub.policy.schemas import MarkingIn
+from tests.consultations.helpers import scheduled_series
 from tests.edt.helpers import (
     AUSTRALIA_ONLY,
     KOREA_ONLY,
+    NS,
     SHARED,
+    actor,
     add_history,
     make_project,
     make_signal,
     make_technology,
 )
 from tests.factories import principal
+from tests.intel_extras.conftest import indicator, make_collection, marked, store
 
 SINCE = date(2025, 3, 1)
 AT = date(2025, 6, 1)
@@ -127,8 +136,6 @@ def test_signals_projects_and_their_links_show_only_what_the_reader_may_read(ses
 
 
 def test_a_move_promoted_from_a_narrow_signal_is_marked_within_the_signal(session: Session) -> None:
-    from liaison_hub.edt.schemas import PromoteIn
-    from tests.edt.helpers import NS, actor
 
     ids = _world(session)
     korean_signal = make_signal(session, title="Korean only", marking=KOREA_ONLY.model_dump())
@@ -149,8 +156,6 @@ def test_a_move_promoted_from_a_narrow_signal_is_marked_within_the_signal(sessio
 
 
 def test_a_promotion_never_carries_a_narrower_entrys_value_wider(session: Session) -> None:
-    from liaison_hub.edt.schemas import PromoteIn
-    from tests.edt.helpers import NS, actor
 
     ids = _world(session)  # Shared quantum: assess/4 for all, trial/6 for Korea alone
     signal = make_signal(session, observed_on=(SINCE + timedelta(days=20)).isoformat())
@@ -166,8 +171,6 @@ def test_a_promotion_never_carries_a_narrower_entrys_value_wider(session: Sessio
 
 
 def test_a_promoted_entry_is_owned_as_its_technology_not_as_the_signal(session: Session) -> None:
-    from liaison_hub.edt.schemas import PromoteIn
-    from tests.edt.helpers import NS, actor
 
     korean = make_technology(session, name="Korean 6G", areas=["networks"], marking=KOREA_ONLY.model_dump())
     australian_signal = make_signal(session, "analyst-au", title="Seen in Sydney")
@@ -180,3 +183,39 @@ def test_a_promoted_entry_is_owned_as_its_technology_not_as_the_signal(session: 
     )
     history = service.technology_read(session, principal(session, "reader-kr"), korean.id).history
     assert [(h.marking.owner, h.marking.releasable_to) for h in history] == [("LO-TYO", ["KOR"])] * 2
+
+
+def test_projects_link_consultation_decisions_their_readers_may_read(session: Session) -> None:
+
+    _, rows = scheduled_series(session)
+    japan = actor(session, "analyst-jp")
+    shared = meetings.add_decision(
+        session, japan, meeting_id=rows[0].id, data=DecisionCreate(text="Run a joint trial"), accreditation=NS
+    )
+    own = DecisionCreate(text="Japan funds it", marking={"tlp": "amber", "releasable_to": ["JPN"]})
+    japanese = meetings.add_decision(session, japan, meeting_id=rows[0].id, data=own, accreditation=NS)
+    project = make_project(session, "analyst-jp", decisions=[shared.id, japanese.id])
+    seen = {
+        u: [d.title for d in projects.project_read(session, principal(session, u), project.id).decisions]
+        for u in ("analyst-jp", "analyst-nz")
+    }
+    assert seen == {"analyst-jp": ["Run a joint trial", "Japan funds it"], "analyst-nz": ["Run a joint trial"]}
+
+    with pytest.raises(InvalidInput, match=f"no such consultation decisions: {japanese.id}"):
+        make_project(session, "analyst-nz", decisions=[japanese.id])
+
+
+def test_intel_sources_of_signals_show_only_when_readable(session: Session) -> None:
+    make_collection(session)
+    japanese = indicator("[ipv4-addr:value = '203.0.113.7']", name="Japan's lead")
+    assert store(session, "analyst-jp", marked(japanese, "amber", releasable_to=("JPN",))).refused == 0
+    source = {"kind": "intel", "ref": f"shared/{japanese['id']}"}
+    with pytest.raises(InvalidInput, match="no such source: intel"):
+        make_signal(session, "analyst-au", sources=[source])
+    with pytest.raises(InvalidInput, match="collection/STIX id"):
+        make_signal(session, "analyst-jp", sources=[{"kind": "intel", "ref": "no-slash"}])
+    signal = make_signal(session, "analyst-jp", sources=[source])
+    assert [s.ref for s in signals.signal_read(session, principal(session, "analyst-jp"), signal.id).sources] == [
+        source["ref"]
+    ]
+    assert signals.signal_read(session, principal(session, "analyst-au"), signal.id).sources == []
