@@ -54,6 +54,7 @@ def _page_routers() -> list[APIRouter]:
         consultations,
         directory,
         edt,
+        edt_projects,
         feeds,
         fimi,
         intel,
@@ -78,6 +79,7 @@ def _page_routers() -> list[APIRouter]:
         intel.router,
         fimi.router,
         edt.router,
+        edt_projects.router,
     ]
 
 

@@ -1,6 +1,6 @@
 """EDT pages: the radar (inline SVG, date and since filters, export links), a technology with its readiness chart
-and history, the signal inbox with promotion, and projects with their milestones. Writers get the forms; a refused
-form is shown again with the service's message (422) and nothing saved."""
+and history, and the signal inbox with promotion (projects: ``web/edt_projects.py``). Writers get the forms; a
+refused form is shown again with the service's message (422) and nothing saved."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from liaison_hub.api.deps import DbSession, State
-from liaison_hub.edt import chart, drawing, projects, radar, service, signals
+from liaison_hub.edt import chart, drawing, radar, service, signals
 from liaison_hub.edt.areas import catalogue
-from liaison_hub.edt.schemas import HistoryIn, ProjectCreate, PromoteIn, SignalCreate, TechnologyCreate
+from liaison_hub.edt.schemas import HistoryIn, PromoteIn, SignalCreate, TechnologyCreate
 from liaison_hub.errors import HubError, InvalidInput
 from liaison_hub.models import Audience
 from liaison_hub.policy.principal import Principal
@@ -28,16 +28,14 @@ from liaison_hub.web.rendering import NAV_ITEMS, NavItem, flash, redirect, rende
 from liaison_hub.web.security import Csrf
 
 router = page_router(prefix="/edt")
-NAV_ITEMS.append(NavItem("EDT radar", "/edt", order=40))
-NAV_ITEMS.append(NavItem("Signals", "/edt/signals", order=41))
-NAV_ITEMS.append(NavItem("Projects", "/edt/projects", order=42))
+NAV_ITEMS.append(NavItem("EDT", "/edt", order=45))
 
 
 def _audiences(session: Session, ids: Iterable[int]) -> list[Audience]:
     return list(service.audiences(session, ids).values())
 
 
-def _codes(text: str) -> list[str]:
+def codes(text: str) -> list[str]:
     return [c.strip() for c in text.split(",") if c.strip()]
 
 
@@ -50,11 +48,11 @@ def _date(text: str, what: str) -> date | None:
         raise InvalidInput(f"{what}: {text[:20]!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _marking(values: dict[str, str]) -> MarkingIn:
+def marking_from(values: dict[str, str]) -> MarkingIn:
     return MarkingIn(
         tlp=values.get("tlp", "green") or "green",
         classification=values.get("classification", "NU") or "NU",
-        releasable_to=_codes(values.get("releasable_to", "")) or None,
+        releasable_to=codes(values.get("releasable_to", "")) or None,
     )
 
 
@@ -132,7 +130,7 @@ def create_technology(
             ring=ring,
             effective_on=effective_on,
             horizon=horizon,
-            marking=_marking(values),
+            marking=marking_from(values),
         )
         row = service.create_technology(session, actor, data=data, accreditation=state.accreditation)
     except HubError as exc:
@@ -195,7 +193,9 @@ def add_history(
         "reason": reason,
         "evidence": evidence,
     }
-    marking = _marking({"tlp": tlp, "classification": classification, "releasable_to": releasable_to}) if tlp else None
+    marking = (
+        marking_from({"tlp": tlp, "classification": classification, "releasable_to": releasable_to}) if tlp else None
+    )
     try:
         data = parse_form(
             HistoryIn,
@@ -275,7 +275,7 @@ def create_signal(
             confidence=confidence,
             impact=impact,
             technologies=[int(t) for t in technology or [] if t.isdigit()],
-            marking=_marking(values),
+            marking=marking_from(values),
         )
         signals.create_signal(session, actor, data=data, accreditation=state.accreditation)
     except HubError as exc:
@@ -320,98 +320,3 @@ def dismiss_signal(signal_id: int, request: Request, session: DbSession, actor: 
     signals.dismiss(session, actor, signal_id=signal_id)
     flash(request, "Signal dismissed.", "info")
     return redirect("/edt/signals")
-
-
-def _projects_page(
-    request: Request,
-    session: Session,
-    principal: Principal,
-    error: HubError | None = None,
-    values: dict[str, str] | None = None,
-) -> Response:
-    rows = projects.list_projects(session, principal)
-    context = {
-        "projects": projects.project_reads(session, principal, rows),
-        "technologies": service.list_technologies(session, principal),
-        "error": error.message if error else None,
-        "values": values or {},
-    }
-    status = error.status if error else 200
-    audiences = _audiences(session, [r.audience_id for r in rows])
-    return render(request, "edt/projects.html", context, audiences=audiences, status_code=status)
-
-
-@router.get("/projects")
-def projects_page(request: Request, session: DbSession, viewer: SignedIn) -> Response:
-    """Cooperative projects with their milestones, participants and linked technologies."""
-    return _projects_page(request, session, viewer.principal)
-
-
-def _milestones(text: str) -> list[dict[str, str]]:
-    """Lines ``YYYY-MM-DD | title``."""
-    found = []
-    for line in text.splitlines():
-        if line.strip():
-            due, _, title = line.partition("|")
-            found.append({"due_on": due.strip(), "title": title.strip()})
-    return found
-
-
-@router.post("/projects")
-def create_project(
-    request: Request,
-    session: DbSession,
-    actor: WebWriter,
-    state: State,
-    _: Csrf,
-    name: TextField = "",
-    description: TextField = "",
-    status: TextField = "active",
-    starts_on: TextField = "",
-    ends_on: TextField = "",
-    organisations: TextField = "",
-    nations: TextField = "",
-    milestones: TextField = "",
-    technology: ChoiceFields = None,
-    tlp: TextField = "green",
-    classification: TextField = "NU",
-    releasable_to: TextField = "",
-) -> Response:
-    values = {"name": name, "description": description, "status": status, "starts_on": starts_on}
-    values |= {"ends_on": ends_on, "organisations": organisations, "nations": nations, "milestones": milestones}
-    values |= {"tlp": tlp, "classification": classification, "releasable_to": releasable_to}
-    try:
-        data = parse_form(
-            ProjectCreate,
-            name=name,
-            description=description,
-            status=status,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            organisations=_codes(organisations),
-            nations=_codes(nations),
-            milestones=_milestones(milestones),
-            technologies=[int(t) for t in technology or [] if t.isdigit()],
-            marking=_marking(values),
-        )
-        projects.create_project(session, actor, data=data, accreditation=state.accreditation)
-    except HubError as exc:
-        session.rollback()
-        return _projects_page(request, session, actor.principal, exc, values)
-    flash(request, "Project recorded.", "success")
-    return redirect("/edt/projects")
-
-
-@router.post("/projects/{project_id}/milestones/{milestone_id}")
-def set_milestone(
-    project_id: int,
-    milestone_id: int,
-    request: Request,
-    session: DbSession,
-    actor: WebWriter,
-    _: Csrf,
-    done: TextField = "",
-) -> Response:
-    projects.set_milestone(session, actor, project_id=project_id, milestone_id=milestone_id, done=done == "yes")
-    flash(request, "Milestone updated.", "success")
-    return redirect("/edt/projects")
