@@ -21,6 +21,7 @@ from liaison_hub.consultations.api import router as consultations_router
 from liaison_hub.db.engine import create_db_engine, make_session_factory
 from liaison_hub.db.migrate import ensure_current
 from liaison_hub.directory.api import router as directory_router
+from liaison_hub.edt.api import router as edt_router
 from liaison_hub.errors import HubError, problems
 from liaison_hub.fimi.api import router as fimi_router
 from liaison_hub.intel.api import router as intel_router
@@ -131,6 +132,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(consultations_router, prefix=API_PREFIX)
     app.include_router(intel_router, prefix=API_PREFIX)
     app.include_router(fimi_router, prefix=API_PREFIX)
+    app.include_router(edt_router, prefix=API_PREFIX)
     install_docs(app, API_PREFIX)
     install_web(app)
     return app

@@ -18,9 +18,11 @@ from liaison_hub.app import create_app
 from liaison_hub.cli.main import app as cli
 from liaison_hub.cli.main import check_secret
 from liaison_hub.config import PLACEHOLDER_SECRET, Settings
+from liaison_hub.edt.projects import project_read
 from tests.conftest import Database, LiveServer
 from tests.consultations.helpers import add_action, add_agenda_item, scheduled_series
-from tests.factories import make_token
+from tests.edt.helpers import make_project, make_signal, make_technology
+from tests.factories import make_token, principal
 from tests.web.conftest import csrf_from, sign_in
 
 SELF_SERVICE = {
@@ -45,6 +47,11 @@ WRITTEN = (
     "audit_entry",
     "fimi_report",
     "fimi_suggestion",
+    "edt_technology",
+    "edt_history",
+    "edt_signal",
+    "edt_project",
+    "edt_milestone",
 )
 
 
@@ -79,6 +86,10 @@ def test_every_web_write_is_refused_to_a_reader_and_writes_nothing(
     _series, meetings = scheduled_series(session, count=1)
     action = add_action(session, "analyst-jp", meetings[0].id, meetings[0].starts_at.date(), owner="KOR-NCSC")
     item = add_agenda_item(session, "analyst-jp", meetings[0].id, "Shared indicators")
+    technology = make_technology(session)
+    signal = make_signal(session, technologies=[technology.id])
+    project = make_project(session)
+    milestone_id = project_read(session, principal(session, "liaison"), project.id).milestones[0].id
     admin = make_token(session, "admin")
     session.commit()
     with live_server.client(admin) as client:
@@ -95,6 +106,10 @@ def test_every_web_write_is_refused_to_a_reader_and_writes_nothing(
         "username": "analyst-jp",
         "report_id": "4294967297",
         "narrative_id": "4294967298",
+        "technology_id": str(technology.id),
+        "signal_id": str(signal.id),
+        "project_id": str(project.id),
+        "milestone_id": str(milestone_id),
     }
     assert sign_in(web, "reader-kr").status_code == 303
     token = csrf_from(web.get("/me/tokens").text)

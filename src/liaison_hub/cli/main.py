@@ -21,6 +21,7 @@ from liaison_hub.cli.common import (
 )
 from liaison_hub.cli.consultations import consult_app
 from liaison_hub.cli.directory import grouping_app, nation_app, org_app, token_app, user_app
+from liaison_hub.cli.edt import edt_app
 from liaison_hub.cli.fimi import fimi_app
 from liaison_hub.cli.intel import intel_app
 from liaison_hub.cli.lazy import lazy
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from liaison_hub.db import engine as db_engine
     from liaison_hub.db import migrate, types
     from liaison_hub.directory import seed
+    from liaison_hub.edt import sample as edt_sample
     from liaison_hub.fimi import sample as fimi_sample
     from liaison_hub.intel import sample as intel_sample
 else:
@@ -48,6 +50,7 @@ else:
     )
     seed = lazy("liaison_hub.directory.seed")
     fimi_sample, intel_sample = lazy("liaison_hub.fimi.sample"), lazy("liaison_hub.intel.sample")
+    edt_sample = lazy("liaison_hub.edt.sample")
 
 app = typer.Typer(
     name="liaison",
@@ -67,6 +70,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(consult_app, name="consult")
 app.add_typer(intel_app, name="intel")
 app.add_typer(fimi_app, name="fimi")
+app.add_typer(edt_app, name="edt")
 
 
 def _upgrade(settings: Settings) -> None:
@@ -93,6 +97,7 @@ def _initialise(settings: Settings, *, demo: bool) -> str | None:
                 intel_sample.load_sample(session, accreditation=accreditation)
                 consultations_sample.load_sample(session, accreditation=accreditation, today=types.utcnow().date())
                 fimi_sample.load_sample(session, accreditation=accreditation)
+                edt_sample.load_sample(session, accreditation=accreditation, today=types.utcnow().date())
             return token
     except HubError as exc:
         fail(exc.message)

@@ -1,7 +1,7 @@
 """All SQLAlchemy tables; importing this module registers every table on ``Base.metadata``."""
 
 # Importing a domain's module registers its tables on Base.metadata.
-from liaison_hub.models import consultations, fimi, intel, intel_correlation  # noqa: F401
+from liaison_hub.models import consultations, edt, fimi, intel, intel_correlation  # noqa: F401
 from liaison_hub.models.audit import AuditEntry, AuditHead
 from liaison_hub.models.base import Base
 from liaison_hub.models.directory import ApiToken, Grouping, GroupingMember, Nation, Organisation, User, WebSession

@@ -53,6 +53,8 @@ def _page_routers() -> list[APIRouter]:
         audit,
         consultations,
         directory,
+        edt,
+        edt_projects,
         feeds,
         fimi,
         intel,
@@ -76,6 +78,8 @@ def _page_routers() -> list[APIRouter]:
         intel_files.router,
         intel.router,
         fimi.router,
+        edt.router,
+        edt_projects.router,
     ]
 
 
