@@ -7,18 +7,28 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 
 from liaison_hub.cli.common import CliContext, add_row, console, fail, say, table, transaction, warn
-from liaison_hub.directory.auth import acting_as
-from liaison_hub.edt import drawing, projects, radar, service, sharing, signals, stix
+from liaison_hub.cli.lazy import lazy
 from liaison_hub.edt.areas import catalogue
-from liaison_hub.edt.schemas import HistoryIn, ProjectCreate, PromoteIn, SignalCreate, TechnologyCreate
 from liaison_hub.policy.principal import Actor, PrincipalKind
-from liaison_hub.policy.schemas import MarkingIn
+
+if TYPE_CHECKING:
+    from liaison_hub.directory import auth
+    from liaison_hub.edt import drawing, projects, radar, schemas, service, sharing, signals, stix
+    from liaison_hub.policy import schemas as policy_schemas
+    from liaison_hub.policy.schemas import MarkingIn
+else:
+    auth = lazy("liaison_hub.directory.auth")
+    drawing, projects = lazy("liaison_hub.edt.drawing"), lazy("liaison_hub.edt.projects")
+    radar, schemas = lazy("liaison_hub.edt.radar"), lazy("liaison_hub.edt.schemas")
+    service, sharing = lazy("liaison_hub.edt.service"), lazy("liaison_hub.edt.sharing")
+    signals, stix = lazy("liaison_hub.edt.signals"), lazy("liaison_hub.edt.stix")
+    policy_schemas = lazy("liaison_hub.policy.schemas")
 
 edt_app = typer.Typer(
     help="Emerging and disruptive technologies: the watch, signals, projects, radar.", no_args_is_help=True
@@ -39,11 +49,13 @@ On = Annotated[date, typer.Option("--on", formats=["%Y-%m-%d"], help="Date (YYYY
 
 
 def _as(ctx: CliContext, username: str) -> Actor:
-    return acting_as(ctx.session, username, accreditation=ctx.accreditation, kind=PrincipalKind.cli, source="cli")
+    return auth.acting_as(ctx.session, username, accreditation=ctx.accreditation, kind=PrincipalKind.cli, source="cli")
 
 
 def _marking(tlp: str, classification: str, rel: list[str] | None, recipients: list[str] | None) -> MarkingIn:
-    return MarkingIn(tlp=tlp, classification=classification, releasable_to=rel, recipients=recipients or [])
+    return policy_schemas.MarkingIn(
+        tlp=tlp, classification=classification, releasable_to=rel, recipients=recipients or []
+    )
 
 
 @edt_app.command("areas")
@@ -75,7 +87,7 @@ def add_technology(
 ) -> None:
     """Add a technology with its first readiness entry."""
     pairs = [i.partition(":") for i in interest or []]
-    data = TechnologyCreate.model_validate(
+    data = schemas.TechnologyCreate.model_validate(
         {
             "name": name,
             "description": description,
@@ -111,7 +123,9 @@ def move(
 ) -> None:
     """Record a readiness level and ring as of a date."""
     marking = _marking(tlp, classification, rel, recipient) if tlp else None
-    data = HistoryIn(effective_on=on, readiness=readiness, ring=ring, reason=reason, evidence=evidence, marking=marking)
+    data = schemas.HistoryIn(
+        effective_on=on, readiness=readiness, ring=ring, reason=reason, evidence=evidence, marking=marking
+    )
     with transaction() as ctx:
         entry = service.add_history(
             ctx.session, _as(ctx, user), technology_id=technology, data=data, accreditation=ctx.accreditation
@@ -158,7 +172,7 @@ def add_signal(
     recipient: Recipient = None,
 ) -> None:
     pairs = [s.partition(":") for s in source or []]
-    data = SignalCreate.model_validate(
+    data = schemas.SignalCreate.model_validate(
         {
             "kind": kind,
             "title": title,
@@ -199,7 +213,7 @@ def promote(
     ring: str | None = None,
 ) -> None:
     """Move a technology's readiness or ring on the strength of a signal."""
-    data = PromoteIn(technology_id=tech, readiness=readiness, ring=ring, reason=reason)
+    data = schemas.PromoteIn(technology_id=tech, readiness=readiness, ring=ring, reason=reason)
     with transaction() as ctx:
         entry = signals.promote(
             ctx.session, _as(ctx, user), signal_id=signal, data=data, accreditation=ctx.accreditation
@@ -210,7 +224,7 @@ def promote(
 @project_app.command("add")
 def add_project(file: Annotated[Path, typer.Argument(help="The project as JSON (see the API).")], user: AsUser) -> None:
     with transaction() as ctx:
-        data = ProjectCreate.model_validate_json(file.read_bytes())
+        data = schemas.ProjectCreate.model_validate_json(file.read_bytes())
         row = projects.create_project(ctx.session, _as(ctx, user), data=data, accreditation=ctx.accreditation)
         say(f"project {row.id} recorded")
 
