@@ -21,9 +21,10 @@ from liaison_hub.audit import bookkeeping
 from liaison_hub.audit import repository as repo
 from liaison_hub.audit.schemas import AuditFilters
 from liaison_hub.db.types import utcnow
-from liaison_hub.models import AuditEntry, AuditHead
+from liaison_hub.models import Audience, AuditEntry, AuditHead
 from liaison_hub.policy import rights
 from liaison_hub.policy.principal import Actor, Principal
+from liaison_hub.policy.schemas import audience_label
 
 GENESIS = "0" * 64
 
@@ -93,6 +94,29 @@ def record(
 ) -> None:
     """Append one entry: who, when, what, from where, and the audience of the marked record it names."""
     record_all(session, actor, [Entry(action, entity_type, entity_id, details, audience_id)])
+
+
+def record_marked(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    audience: Audience,
+    details: dict[str, object] | None = None,
+) -> None:
+    """An entry about a marked record of any domain: ids, sizes and the marking's label, never content; it carries
+    the record's audience, so only the record's readers see it."""
+    record(
+        session,
+        actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        details={"marking": audience_label(audience), **(details or {})},
+        audience_id=audience.id,
+    )
 
 
 def record_all(session: Session, actor: Actor, entries: Sequence[Entry]) -> None:

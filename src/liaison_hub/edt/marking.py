@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from liaison_hub.audit.service import record
+from liaison_hub.audit.service import record_marked
 from liaison_hub.edt import repository as repo
 from liaison_hub.errors import Forbidden
 from liaison_hub.intel.markings import Facets, combine
@@ -16,7 +16,7 @@ from liaison_hub.policy.audiences import audience_for
 from liaison_hub.policy.levels import TLP, Level
 from liaison_hub.policy.marking import Marking
 from liaison_hub.policy.principal import Actor
-from liaison_hub.policy.schemas import MarkingIn, audience_label, resolve_marking
+from liaison_hub.policy.schemas import MarkingIn, resolve_marking
 
 
 def writer_audience(session: Session, actor: Actor, spec: MarkingIn, *, accreditation: Level) -> Audience:
@@ -91,23 +91,4 @@ def _replace_releasable(facets: Facets, codes: tuple[str, ...]) -> Facets:
     )
 
 
-def audit_write(
-    session: Session,
-    actor: Actor,
-    *,
-    action: str,
-    entity_type: str,
-    entity_id: object,
-    audience: Audience,
-    details: dict[str, object] | None = None,
-) -> None:
-    """An audit entry about a marked EDT record: ids, sizes and the marking's label, never content."""
-    record(
-        session,
-        actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        details={"marking": audience_label(audience), **(details or {})},
-        audience_id=audience.id,
-    )
+audit_write = record_marked  # an audit entry about a marked EDT record (ids, sizes, the marking)

@@ -13,7 +13,7 @@ from itertools import islice
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from liaison_hub.audit.service import record
+from liaison_hub.audit.service import record_marked
 from liaison_hub.errors import Forbidden, InvalidInput, NotFound
 from liaison_hub.fimi import formats, linking, processing
 from liaison_hub.fimi import repository as repo
@@ -24,7 +24,7 @@ from liaison_hub.policy import rights
 from liaison_hub.policy.audiences import audience_for
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor, Principal
-from liaison_hub.policy.schemas import MarkingIn, audience_label, resolve_marking
+from liaison_hub.policy.schemas import MarkingIn, resolve_marking
 
 BATCH_SIZE = 500
 MAX_REFUSALS = 1000
@@ -40,26 +40,7 @@ def marking_audience(session: Session, actor: Actor, spec: MarkingIn, *, accredi
     return audience_for(session, marking, accreditation=accreditation)
 
 
-def audit_write(
-    session: Session,
-    actor: Actor,
-    *,
-    action: str,
-    entity_type: str,
-    entity_id: object,
-    audience: Audience,
-    details: dict[str, object] | None = None,
-) -> None:
-    """An audit entry about a marked FIMI record: ids, sizes and the marking's label, never content."""
-    record(
-        session,
-        actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        details={"marking": audience_label(audience), **(details or {})},
-        audience_id=audience.id,
-    )
+audit_write = record_marked  # an audit entry about a marked FIMI record (ids, sizes, the marking)
 
 
 def _describe(exc: ValidationError) -> str:
