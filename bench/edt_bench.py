@@ -18,9 +18,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
+from bench import pg
 from bench.timing import paused_gc
 from liaison_hub.db.bulk import insert_rows
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
@@ -153,21 +153,6 @@ def measure(url: str, runs: int = 7) -> dict[str, float]:
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in found.items()}
 
 
-def _postgres_db(url: str) -> tuple[str, Any]:
-    name = f"edt_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    return make_url(url).set(database=name).render_as_string(hide_password=False), (admin, name)
-
-
-def _drop(handle: Any) -> None:
-    admin, name = handle
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--technologies", type=int, default=1000)
@@ -179,12 +164,9 @@ def main() -> None:
         fill(url, args.technologies, args.entries)
         print("radar, SQLite:", measure(url), flush=True)
     if args.postgres:
-        url, handle = _postgres_db(args.postgres)
-        try:
+        with pg.fresh_database(args.postgres) as url:
             fill(url, args.technologies, args.entries)
             print("radar, PostgreSQL:", measure(url), flush=True)
-        finally:
-            _drop(handle)
 
 
 if __name__ == "__main__":

@@ -13,16 +13,15 @@ import resource
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from bench import pg
 from liaison_hub.db.bulk import insert_rows
 from liaison_hub.db.engine import create_db_engine, make_session_factory, session_scope
 from liaison_hub.db.migrate import upgrade
@@ -238,21 +237,6 @@ def bench_chart(url: str, count: int, runs: int = 7) -> dict[str, float]:
     return {f"{by}_ms": statistics.median(t) * 1000 for by, t in timings.items()} | {"points_by_country": points}
 
 
-def _postgres_db(url: str) -> tuple[str, Any]:
-    name = f"fimi_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    return make_url(url).set(database=name).render_as_string(hide_password=False), (admin, name)
-
-
-def _drop(handle: Any) -> None:
-    admin, name = handle
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--import", dest="imports", type=int, default=10_000)
@@ -268,11 +252,8 @@ def main() -> None:
     if args.postgres:
         for label, run, size in (("import", bench_import, args.imports), ("chart", bench_chart, args.chart)):
             if size:
-                url, handle = _postgres_db(args.postgres)
-                try:
+                with pg.fresh_database(args.postgres) as url:
                     print(f"{label}, PostgreSQL:", run(url, size), flush=True)
-                finally:
-                    _drop(handle)
     if args.cluster:
         print("clustering:", bench_clustering(args.cluster), flush=True)
 
