@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from liaison_hub.audit.service import record
+from liaison_hub.audit.service import record_per_audience
 from liaison_hub.edt import bookkeeping, service, signals, stix
 from liaison_hub.edt import repository as repo
 from liaison_hub.edt.schemas import HistoryIn, SignalCreate, TechnologyCreate
@@ -31,14 +31,14 @@ def share_watch(session: Session, actor: Actor, *, collection: str, accreditatio
     rights.require_write(actor, what="share the technology watch as STIX")
     objects = stix.export_objects(session, actor.principal, owner_organisation_id=actor.principal.organisation_id)
     result = intel.ingest(session, actor, collection=collection, objects=objects, accreditation=accreditation)
-    records = sum(1 for o in objects if o["type"] in ("grouping", "note", "report"))
-    record(
+    # Counts per marking: an entry counting records of several markings would tell every audit reader about all.
+    record_per_audience(
         session,
         actor,
         action="edt.watch.share",
         entity_type="edt_watch",
         entity_id=collection[:100],
-        details={"records": records, "objects": len(objects), "stored": result.stored},
+        per_audience=result.per_audience(),
     )
     refused = [Refusal(item=f.id, reason=f.message or "") for f in result.failures]
     return ExportResult(collection=collection, objects=len(objects), stored=result.succeeded, refused=refused)
