@@ -296,7 +296,8 @@ def meeting_audience_ids(session: Session, principal: Principal, meeting_id: int
     ids |= {a.audience_id for a in agenda}
     ids |= {link.audience_id for link in repo.record_links(session, principal, [a.id for a in agenda])}
     ids |= {m.audience_id for m in repo.minutes(session, principal, row.id)}
-    ids |= {d.audience_id for d in repo.decisions(session, principal, [row.id])}
+    series_meetings = [m.id for m in repo.meetings_of_series(session, principal, [row.series_id])]
+    ids |= {d.audience_id for d in repo.decisions(session, principal, series_meetings)}  # the action form lists them
     ids |= {a.audience_id for a in repo.actions_of_meetings(session, principal, [row.id])}
     return ids
 

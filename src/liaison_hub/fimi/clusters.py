@@ -87,6 +87,7 @@ def list_clusters(session: Session, principal: Principal, *, limit: int = 100) -
                 size=len(members),
                 outlets=len(set().union(*(outlets.get(r.id, set()) for r in members))),
                 first_published=first.published_at,
+                member_audience_ids=sorted({r.audience_id for r in members}),
             )
         )
     return found

@@ -324,6 +324,7 @@ class ClusterSummary(BaseModel):
     size: int
     outlets: int
     first_published: datetime
+    member_audience_ids: list[int] = Field(default_factory=list, exclude=True)  # for a page's banner
 
 
 class ExportResult(BaseModel):

@@ -137,6 +137,7 @@ def report_page(report_id: int, request: Request, session: DbSession, viewer: Si
     shown = [
         row.audience_id,
         *[n.audience_id for n in service.narratives_by_ids(session, viewer.principal, narrative_ids).values()],
+        *[r.audience_id for v in found for r in v.records],  # the intel objects named beside the report
     ]
     context = {"report": read, "correlations": found}
     return render(request, "fimi/report.html", context, audiences=_audiences(session, shown))
@@ -219,13 +220,9 @@ def term_chart(
 @router.get("/clusters")
 def clusters_page(request: Request, session: DbSession, viewer: SignedIn) -> Response:
     found = clusters.list_clusters(session, viewer.principal)
-    rows = service.reports_by_ids(session, viewer.principal, [c.report_id for c in found])
-    return render(
-        request,
-        "fimi/clusters.html",
-        {"clusters": found},
-        audiences=_audiences(session, [r.audience_id for r in rows.values()]),
-    )
+    # Sizes and outlet counts come from every member: the banner covers every member's marking.
+    members = [m for c in found for m in c.member_audience_ids]
+    return render(request, "fimi/clusters.html", {"clusters": found}, audiences=_audiences(session, members))
 
 
 @router.get("/clusters/{report_id}")
