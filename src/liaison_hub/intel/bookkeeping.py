@@ -6,7 +6,7 @@ goes through ``policy.readable`` in ``intel.repository``."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -143,3 +143,15 @@ def version_flags(rows: Iterable[tuple[str, int, int]]) -> dict[tuple[str, int, 
             for version in versions:
                 flags[(stix_id, version, audience_id)] = (version == newest, version == oldest, multi)
     return flags
+
+
+def flag_changes(
+    stored: Iterable[tuple[VersionRow, int]], flags: Mapping[tuple[str, int, int], tuple[bool, bool, bool]]
+) -> list[dict[str, Any]]:
+    """Updates for the stored versions (each with its audience now) whose latest/first/multi-audience flags differ
+    from ``flags`` (``version_flags`` of the versions as they are now)."""
+    return [
+        {"id": row[0], "is_latest": f[0], "is_first": f[1], "multi_audience": f[2]}
+        for row, audience_id in stored
+        if (f := flags[(row[1], row[2], audience_id)]) != (row[5], row[6], row[7])
+    ]

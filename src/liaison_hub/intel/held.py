@@ -86,8 +86,8 @@ def release(
     for row_id, ref in pairs:
         defined[row_id].add(ref)
     waiting = bookkeeping.waiting_on(session, defined.keys())
-    ready = [row_id for row_id, refs_left in waiting.items() if refs_left <= defined[row_id]]
-    progressed = [row_id for row_id in defined if row_id not in set(ready)]
+    ready = {row_id for row_id, refs_left in waiting.items() if refs_left <= defined[row_id]}
+    progressed = [row_id for row_id in defined if row_id not in ready]
     bookkeeping.drop_held_references(session, progressed, {ref for _, ref in pairs})
     targets: dict[int, list[HeldRow]] = defaultdict(list)
     for row in bookkeeping.held_rows(session, ready):
@@ -103,12 +103,12 @@ def _remark(session: Session, collection_id: int, targets: dict[int, list[HeldRo
     """Move released versions to their audiences and fix the latest/first flags of their objects. A version whose
     object already has the same version under that audience (sent again, marked, while this one was held) stays
     held: two rows may not hold one version under one audience."""
+    if not targets:
+        return []
     existing = bookkeeping.existing_versions(
         session, collection_id, {row.stix_id for rows in targets.values() for row in rows}
     )
     taken = {(e[1], e[2], e[3]) for e in existing}
-    if not targets:
-        return []
     moved: dict[int, Released] = {}
     for audience_id, rows in targets.items():
         free = [row for row in rows if (row.stix_id, row.version, audience_id) not in taken]
@@ -117,10 +117,5 @@ def _remark(session: Session, collection_id: int, targets: dict[int, list[HeldRo
         moved.update((row.row_id, Released(row.row_id, row.stix_id, audience_id)) for row in free)
     now = [(e, moved[e[0]].audience_id if e[0] in moved else e[3]) for e in existing]
     flags = version_flags((e[1], e[2], audience_id) for e, audience_id in now)
-    changes = [
-        {"id": e[0], "is_latest": f[0], "is_first": f[1], "multi_audience": f[2]}
-        for e, audience_id in now
-        if (f := flags[(e[1], e[2], audience_id)]) != (e[5], e[6], e[7])
-    ]
-    repo.update_flags(session, changes)
+    repo.update_flags(session, bookkeeping.flag_changes(now, flags))
     return list(moved.values())

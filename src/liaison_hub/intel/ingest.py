@@ -247,12 +247,7 @@ class Ingest:
             + [(p.stix_id, p.version, p.audience_id) for p in fresh if p.stix_id in involved]
         )
         new = [flags.get((p.stix_id, p.version, p.audience_id), _ONLY_VERSION) for p in fresh]
-        changes = [
-            {"id": e[0], "is_latest": f[0], "is_first": f[1], "multi_audience": f[2]}
-            for e in existing
-            if (f := flags[(e[1], e[2], e[3])]) != (e[5], e[6], e[7])
-        ]
-        return new, changes
+        return new, bookkeeping.flag_changes(((e, e[3]) for e in existing), flags)
 
     def _row(self, p: Prepared, date_added: int, flags: tuple[bool, bool, bool]) -> tuple[Any, ...]:
         """A new version as a row of ``repo.STORED_COLUMNS``."""

@@ -370,11 +370,4 @@ def delete_object(session: Session, actor: Actor, *, collection: str, stix_id: s
 def _refresh_flags(session: Session, collection_id: int, stix_id: str) -> None:
     rows = bookkeeping.existing_versions(session, collection_id, [stix_id])
     flags = version_flags((r[1], r[2], r[3]) for r in rows)
-    repo.update_flags(
-        session,
-        [
-            {"id": r[0], "is_latest": f[0], "is_first": f[1], "multi_audience": f[2]}
-            for r in rows
-            if (f := flags[(r[1], r[2], r[3])]) != (r[5], r[6], r[7])
-        ],
-    )
+    repo.update_flags(session, bookkeeping.flag_changes(((r, r[3]) for r in rows), flags))
