@@ -6,18 +6,15 @@ goes through ``policy.readable`` in ``intel.repository``."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from itertools import islice
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from liaison_hub.db.types import TextList, in_ids
+from liaison_hub.db.types import IdList, TextList, in_ids
 from liaison_hub.models.intel import HeldObject, HeldReference, MarkingDefinition, StixObject
 from liaison_hub.models.intel_correlation import IntelObservable, IntelSightingLink
-
-CHUNK = 5000
 
 VersionRow = tuple[int, str, int, int, str, bool, bool, bool]
 """(row id, stix id, version, audience id, digest, is_latest, is_first, multi_audience)"""
@@ -61,12 +58,6 @@ class HeldRow(NamedTuple):
     default_marking: dict[str, Any]
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    iterator = iter(ids)
-    while chunk := list(islice(iterator, CHUNK)):
-        yield chunk
-
-
 def add_held(session: Session, objects: list[dict[str, Any]], references: list[dict[str, Any]]) -> None:
     if objects:
         session.execute(insert(HeldObject), objects)
@@ -89,45 +80,47 @@ def defined_held_references(
     return [(int(row_id), str(ref)) for row_id, ref in session.execute(stmt)]
 
 
+def _ids(column: Any, row_ids: Collection[int]) -> in_ids:
+    """``column`` among ``row_ids``, bound as one list parameter whatever its length (``db.types.in_ids``)."""
+    return in_ids(column, bindparam("row_ids", list(row_ids), type_=IdList()))
+
+
 def waiting_on(session: Session, row_ids: Collection[int]) -> dict[int, set[str]]:
     """Every marking-definition each of these held versions still waits for."""
     r = HeldReference
     waiting: dict[int, set[str]] = defaultdict(set)
-    for chunk in _chunks(row_ids):
-        for row_id, ref in session.execute(select(r.object_row_id, r.marking_ref).where(r.object_row_id.in_(chunk))):
-            waiting[int(row_id)].add(str(ref))
+    for row_id, ref in session.execute(select(r.object_row_id, r.marking_ref).where(_ids(r.object_row_id, row_ids))):
+        waiting[int(row_id)].add(str(ref))
     return waiting
 
 
 def drop_held_references(session: Session, row_ids: Collection[int], refs: Collection[str]) -> None:
     r = HeldReference
-    for chunk in _chunks(row_ids):
-        session.execute(delete(r).where(r.object_row_id.in_(chunk), r.marking_ref.in_(list(refs))))
+    if row_ids:
+        session.execute(delete(r).where(_ids(r.object_row_id, row_ids), r.marking_ref.in_(list(refs))))
 
 
 def held_rows(session: Session, row_ids: Collection[int]) -> list[HeldRow]:
     h = HeldObject
-    found: list[HeldRow] = []
-    for chunk in _chunks(row_ids):
-        stmt = select(h.object_row_id, h.stix_id, h.version, h.marking_refs, h.default_marking)
-        rows = session.execute(stmt.where(h.object_row_id.in_(chunk)))
-        found += [HeldRow(int(a), str(b), int(c), list(d), dict(e)) for a, b, c, d, e in rows]
-    return found
+    stmt = select(h.object_row_id, h.stix_id, h.version, h.marking_refs, h.default_marking)
+    rows = session.execute(stmt.where(_ids(h.object_row_id, row_ids)))
+    return [HeldRow(int(a), str(b), int(c), list(d), dict(e)) for a, b, c, d, e in rows]
 
 
 def remark(session: Session, audience_id: int, row_ids: Collection[int]) -> None:
     """Give released versions, and what the correlation index took from them, the audience their markings give."""
-    for chunk in _chunks(row_ids):
-        session.execute(update(StixObject).where(StixObject.id.in_(chunk)).values(audience_id=audience_id))
-        o, s = IntelObservable, IntelSightingLink
-        session.execute(update(o).where(o.object_row_id.in_(chunk)).values(audience_id=audience_id))
-        session.execute(update(s).where(s.sighting_row_id.in_(chunk)).values(audience_id=audience_id))
+    if not row_ids:
+        return
+    o, s = IntelObservable, IntelSightingLink
+    session.execute(update(StixObject).where(_ids(StixObject.id, row_ids)).values(audience_id=audience_id))
+    session.execute(update(o).where(_ids(o.object_row_id, row_ids)).values(audience_id=audience_id))
+    session.execute(update(s).where(_ids(s.sighting_row_id, row_ids)).values(audience_id=audience_id))
 
 
 def drop_held(session: Session, row_ids: Collection[int]) -> None:
-    for chunk in _chunks(row_ids):
-        session.execute(delete(HeldReference).where(HeldReference.object_row_id.in_(chunk)))
-        session.execute(delete(HeldObject).where(HeldObject.object_row_id.in_(chunk)))
+    if row_ids:
+        session.execute(delete(HeldReference).where(_ids(HeldReference.object_row_id, row_ids)))
+        session.execute(delete(HeldObject).where(_ids(HeldObject.object_row_id, row_ids)))
 
 
 def version_flags(rows: Iterable[tuple[str, int, int]]) -> dict[tuple[str, int, int], tuple[bool, bool, bool]]:
