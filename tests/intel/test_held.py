@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from liaison_hub.cli.import_report import settle_held
 from liaison_hub.intel import service
 from liaison_hub.intel.correlation import service as correlation
 from liaison_hub.intel.markings import HUB_EXTENSION_ID
@@ -168,3 +169,20 @@ def test_deleting_a_held_object_forgets_that_it_waits(session: Session, collecti
     assert held_rows(session) == 0
     assert session.scalar(select(func.count()).select_from(HeldReference)) == 0
     assert ingest(session, "analyst-au", collection, [NR_AP4]).released == 0
+
+
+def test_a_later_release_of_one_version_leaves_another_version_of_the_same_object_held(
+    session: Session, collection: str
+) -> None:
+    """The end-of-run summary matches releases by stored version, not by STIX id."""
+    nr_kor = hub_marking("NR", ("KOR",))
+    first_version = indicator("192.0.2.60", markings=(tlp("green"), NR_AP4["id"]))
+    second_version = new_version(first_version, object_marking_refs=[tlp("green"), nr_kor["id"]])
+    first = ingest(session, "analyst-au", collection, [first_version, second_version])
+    assert [h.id for h in first.held] == [first_version["id"]] * 2
+    later = ingest(session, "analyst-au", collection, [nr_kor])
+    assert later.released == 1
+    results = {"first.json": first, "later.json": later}
+    settle_held(results)
+    assert [(h.id, h.version) for h in first.held] == [(first_version["id"], first_version["modified"])]
+    assert readers(session, collection, first_version["id"]) != set()

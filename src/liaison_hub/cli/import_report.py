@@ -51,12 +51,13 @@ def _print_groups(title: str, outcomes: list[ObjectOutcome]) -> None:
 
 
 def settle_held(results: dict[str, IngestResult]) -> None:
-    """Objects a file left held that a later file of the run released (its definition came there) are not held at
-    the end of the run."""
-    later: set[str] = set()
+    """Versions a file left held that a later file of the run released (its definition came there) are not held at
+    the end of the run; matched by stored row, so another version of the same object still held stays listed."""
+    later: set[int] = set()
     for result in reversed(list(results.values())):
-        result.held = [h for h in result.held if h.id not in later]
-        later |= result.released_ids
+        kept = [(row, h) for row, h in zip(result.held_rows, result.held, strict=True) if row not in later]
+        result.held_rows, result.held = [row for row, _ in kept], [h for _, h in kept]
+        later |= result.released_rows
 
 
 def print_summary(results: dict[str, IngestResult]) -> None:

@@ -119,7 +119,7 @@ class Ingest:
             self.result.total += len(batch)
             self._batch(batch)
         repo.set_last_added(self.session, self.collection_id, self.last_added)
-        self.result.held = list(self.holding.values())
+        self.result.held, self.result.held_rows = list(self.holding.values()), list(self.holding)
         return self.result
 
     def _release(self, refs: set[str] | None) -> None:
@@ -136,7 +136,7 @@ class Ingest:
             self.holding.pop(released.row_id, None)
         self.result.released += len(moved)
         self.result.released_by_audience.update(r.audience_id for r in moved)
-        self.result.released_ids.update(r.stix_id for r in moved)
+        self.result.released_rows.update(r.row_id for r in moved)
 
     def _refuse(self, obj: object, message: str) -> None:
         self.result.refused += 1

@@ -163,10 +163,12 @@ class IngestResult:
     failures: list[ObjectOutcome] = field(default_factory=list)
     held: list[ObjectOutcome] = field(default_factory=list)
     """Stored but held (owner-only) at the end of the ingest: a marking-definition they reference is still unknown."""
+    held_rows: list[int] = field(default_factory=list)
+    """The stored rows of ``held``, in the same order (a version is a row: one id may have several)."""
     released: int = 0
     """Held versions (of this ingest or earlier ones) released: their definitions arrived."""
     released_by_audience: Counter[int] = field(default_factory=Counter)
-    released_ids: set[str] = field(default_factory=set)
+    released_rows: set[int] = field(default_factory=set)
     stored_by_audience: Counter[int] = field(default_factory=Counter)
     duplicates_by_audience: Counter[int] = field(default_factory=Counter)
 
