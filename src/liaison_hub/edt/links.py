@@ -65,13 +65,31 @@ def rows(owner_kind: str, owner_id: int, pairs: Iterable[tuple[str, str]]) -> li
     return [EdtLink(owner_kind=owner_kind, owner_id=owner_id, kind=k, ref=v) for k, v in pairs]
 
 
-def readable_sources(session: Session, principal: Principal, links: list[EdtLink]) -> list[SourceRead]:
-    """The FIMI reports and intel objects of a signal the reader may read."""
+def readable_sources(session: Session, principal: Principal, links: list[EdtLink]) -> dict[int, list[SourceRead]]:
+    """The FIMI reports and intel objects each owner (signal) of ``links`` names that the reader may read: one query
+    for the reports and one for the intel objects, whatever the number of signals."""
     reports = repo.reports_by_ids(session, principal, [int(x.ref) for x in links if x.kind == FIMI_REPORT])
-    found = []
+    collections: dict[str, int | None] = {}
+    intel: dict[str, tuple[int, str]] = {}
+    for link in links:
+        if link.kind != INTEL:
+            continue
+        name, _, stix_id = link.ref.partition("/")
+        if name not in collections:
+            try:
+                collections[name] = readable_id(session, principal, name)
+            except NotFound:
+                collections[name] = None
+        if (collection_id := collections[name]) is not None:
+            intel[link.ref] = (collection_id, stix_id)
+    visible = repo.intel_visible_pairs(session, principal, intel.values())
+    found: dict[int, list[SourceRead]] = {}
     for link in links:
         if link.kind == FIMI_REPORT and int(link.ref) in reports:
-            found.append(SourceRead(kind=link.kind, ref=link.ref, label=reports[int(link.ref)]))
-        elif link.kind == INTEL and _intel(session, principal, link.ref):
-            found.append(SourceRead(kind=link.kind, ref=link.ref, label=link.ref.partition("/")[2]))
+            found.setdefault(link.owner_id, []).append(
+                SourceRead(kind=link.kind, ref=link.ref, label=reports[int(link.ref)])
+            )
+        elif link.kind == INTEL and intel.get(link.ref) in visible:
+            label = link.ref.partition("/")[2]
+            found.setdefault(link.owner_id, []).append(SourceRead(kind=link.kind, ref=link.ref, label=label))
     return found

@@ -54,6 +54,16 @@ def history(session: Session, principal: Principal, technology_id: int) -> Seque
     return session.scalars(stmt.order_by(EdtHistory.effective_on, EdtHistory.id)).all()
 
 
+def latest_entry(
+    session: Session, principal: Principal, technology_id: int, *, audience_id: int, on: date
+) -> EdtHistory | None:
+    """The technology's latest entry under ``audience_id`` dated on or before ``on`` that the reader may read."""
+    h = EdtHistory
+    stmt = select(h).where(h.technology_id == technology_id, h.audience_id == audience_id, h.effective_on <= on)
+    stmt = readable(stmt, principal).order_by(h.effective_on.desc(), h.id.desc()).limit(1)
+    return session.scalar(stmt)
+
+
 def states(principal: Principal, at: date, since: date | None) -> Any:
     """Per technology, the latest entry the reader may read dated on or before ``at``, and the latest on or before
     ``since``: one pass over the readable entries (two row numbers, then one conditional aggregate), a subquery of
@@ -180,6 +190,21 @@ def decisions_by_ids(session: Session, principal: Principal, ids: Iterable[int])
 def intel_visible(session: Session, principal: Principal, collection_id: int, stix_id: str) -> bool:
     stmt = select(StixObject.id).where(StixObject.collection_id == collection_id, StixObject.stix_id == stix_id)
     return session.scalar(readable(stmt, principal, StixObject).limit(1)) is not None
+
+
+def intel_visible_pairs(
+    session: Session, principal: Principal, pairs: Iterable[tuple[int, str]]
+) -> set[tuple[int, str]]:
+    """Which (collection id, STIX id) pairs name an object the principal may read, in one query."""
+    wanted = set(pairs)
+    if not wanted:
+        return set()
+    o = StixObject
+    stmt = select(o.collection_id, o.stix_id).where(
+        o.collection_id.in_({c for c, _ in wanted}), o.stix_id.in_({i for _, i in wanted})
+    )
+    found = {(int(c), str(i)) for c, i in session.execute(readable(stmt, principal, StixObject).distinct())}
+    return found & wanted
 
 
 def audiences(session: Session, ids: Iterable[int]) -> dict[int, Audience]:

@@ -13,7 +13,7 @@ from liaison_hub.edt import repository as repo
 from liaison_hub.edt.marking import audit_write, writer_audience
 from liaison_hub.edt.schemas import HistoryIn, NamedRef, PromoteIn, SignalCreate, SignalRead
 from liaison_hub.errors import InvalidInput, NotFound
-from liaison_hub.models.edt import EdtHistory, EdtSignal
+from liaison_hub.models.edt import EdtHistory, EdtLink, EdtSignal
 from liaison_hub.policy import rights
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor, Principal
@@ -76,11 +76,10 @@ def promote(session: Session, actor: Actor, *, signal_id: int, data: PromoteIn, 
     tech = service.technology(session, actor.principal, data.technology_id)
     # The facet a promotion leaves unchanged is taken from the latest entry under the technology's own marking:
     # everyone who may read the new entry may read that one, so no narrower entry's value is carried wider.
-    widest = [h for h in repo.history(session, actor.principal, tech.id) if h.audience_id == tech.audience_id]
-    current = [h for h in widest if h.effective_on <= on]
-    if not current:
+    current = repo.latest_entry(session, actor.principal, tech.id, audience_id=tech.audience_id, on=on)
+    if current is None:
         raise InvalidInput("the technology has no readiness entry on or before that date")
-    ring, readiness = current[-1].ring, current[-1].readiness
+    ring, readiness = current.ring, current.readiness
     entry = HistoryIn(
         effective_on=on,
         readiness=data.readiness if data.readiness is not None else readiness,
@@ -123,9 +122,13 @@ def signal_reads(session: Session, principal: Principal, rows: Sequence[EdtSigna
     tech_ids = {int(x.ref) for x in found if x.kind == links.TECHNOLOGY}
     techs = repo.technologies_by_ids(session, principal, tech_ids)
     markings = service.Markings(session)
+    sources = links.readable_sources(session, principal, [x for x in found if x.kind != links.TECHNOLOGY])
+    by_owner: dict[int, list[EdtLink]] = {}
+    for link in found:
+        by_owner.setdefault(link.owner_id, []).append(link)
     reads = []
     for row in rows:
-        mine = [x for x in found if x.owner_id == row.id]
+        mine = by_owner.get(row.id, [])
         reads.append(
             SignalRead(
                 id=row.id,
@@ -143,7 +146,7 @@ def signal_reads(session: Session, principal: Principal, rows: Sequence[EdtSigna
                     for x in mine
                     if x.kind == links.TECHNOLOGY and int(x.ref) in techs
                 ],
-                sources=links.readable_sources(session, principal, [x for x in mine if x.kind != links.TECHNOLOGY]),
+                sources=sources.get(row.id, []),
                 marking=markings.read(row.audience_id),
             )
         )
