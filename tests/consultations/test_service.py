@@ -190,3 +190,21 @@ def test_my_actions_lists_overdue_first_and_closing_removes_them(session: Sessio
         session, actor(session, "analyst-jp"), action_id=late.id, data=ActionUpdate(status=ActionStatus.done)
     )
     assert late.id not in [a.id for a in repository.my_actions(session, me, date(2027, 4, 20))]
+
+
+def test_a_meeting_pages_banner_covers_the_series_decisions_its_action_form_lists(session: Session) -> None:
+    _, rows = scheduled_series(session)
+    who = actor(session, "analyst-jp")
+    secret = MarkingIn(tlp="amber", classification="NR", releasable_to=["JPN"])
+    elsewhere = meetings.add_decision(
+        session,
+        who,
+        meeting_id=rows[1].id,
+        data=DecisionCreate(text="Exercise", marking=secret),
+        accreditation=ACCREDITATION,
+    )
+    reader = principal(session, "analyst-jp")
+    listed = views.series_decisions(session, reader, rows[0].series_id)
+    assert [d.id for d in listed] == [elsewhere.id]  # the first meeting's action form offers it
+    audience = repository.decisions(session, reader, [rows[1].id])[0].audience_id
+    assert audience in views.meeting_audience_ids(session, reader, rows[0].id)
