@@ -8,24 +8,19 @@ from sqlalchemy.orm import Session
 
 from liaison_hub.audit.service import record_marked
 from liaison_hub.edt import repository as repo
-from liaison_hub.errors import Forbidden
 from liaison_hub.intel.markings import Facets, combine
 from liaison_hub.models import Audience
-from liaison_hub.policy import rights
+from liaison_hub.policy import schemas as policy_schemas
 from liaison_hub.policy.audiences import audience_for
 from liaison_hub.policy.levels import TLP, Level
 from liaison_hub.policy.marking import Marking
 from liaison_hub.policy.principal import Actor
-from liaison_hub.policy.schemas import MarkingIn, resolve_marking
+from liaison_hub.policy.schemas import MarkingIn
 
 
 def writer_audience(session: Session, actor: Actor, spec: MarkingIn, *, accreditation: Level) -> Audience:
     """The audience of a marking a writer gives, owned by the writer's organisation."""
-    if actor.principal.organisation_id is None and not actor.principal.is_system:
-        raise Forbidden("EDT records are owned by an organisation: act as a user")
-    marking = resolve_marking(session, spec, owner_organisation_id=actor.principal.organisation_id)
-    rights.require_may_mark(actor, marking, accreditation)
-    return audience_for(session, marking, accreditation=accreditation)
+    return policy_schemas.writer_audience(session, actor, spec, accreditation=accreditation, records="EDT records")
 
 
 def _facets(audience: Audience) -> Facets:

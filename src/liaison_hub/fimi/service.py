@@ -14,17 +14,16 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from liaison_hub.audit.service import record_marked
-from liaison_hub.errors import Forbidden, InvalidInput, NotFound
+from liaison_hub.errors import InvalidInput, NotFound
 from liaison_hub.fimi import formats, linking, processing
 from liaison_hub.fimi import repository as repo
 from liaison_hub.fimi.schemas import ImportResult, Refusal, ReportIn
 from liaison_hub.models import Audience
 from liaison_hub.models.fimi import FimiReport
 from liaison_hub.policy import rights
-from liaison_hub.policy.audiences import audience_for
 from liaison_hub.policy.levels import Level
 from liaison_hub.policy.principal import Actor, Principal
-from liaison_hub.policy.schemas import MarkingIn, resolve_marking
+from liaison_hub.policy.schemas import MarkingIn, writer_audience
 
 BATCH_SIZE = 500
 MAX_REFUSALS = 1000
@@ -33,11 +32,7 @@ MAX_REFUSALS = 1000
 def marking_audience(session: Session, actor: Actor, spec: MarkingIn, *, accreditation: Level) -> Audience:
     """The audience of a marking given by a writer (owned by the writer's organisation): one the hub may hold and
     the writer is cleared for."""
-    if actor.principal.organisation_id is None and not actor.principal.is_system:
-        raise Forbidden("FIMI records are owned by an organisation: act as a user")
-    marking = resolve_marking(session, spec, owner_organisation_id=actor.principal.organisation_id)
-    rights.require_may_mark(actor, marking, accreditation)
-    return audience_for(session, marking, accreditation=accreditation)
+    return writer_audience(session, actor, spec, accreditation=accreditation, records="FIMI records")
 
 
 audit_write = record_marked  # an audit entry about a marked FIMI record (ids, sizes, the marking)

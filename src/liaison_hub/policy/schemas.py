@@ -8,11 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison_hub.errors import InvalidInput
+from liaison_hub.errors import Forbidden, InvalidInput
 from liaison_hub.fields import ClassificationCode, TlpName
 from liaison_hub.models import Audience, Organisation
-from liaison_hub.policy.levels import TLP, classification_levels, parse_classification
+from liaison_hub.policy import rights
+from liaison_hub.policy.audiences import audience_for
+from liaison_hub.policy.levels import TLP, Level, classification_levels, parse_classification
 from liaison_hub.policy.marking import Marking, label
+from liaison_hub.policy.principal import Actor
 
 
 class MarkingIn(BaseModel):
@@ -92,3 +95,13 @@ def highest(audiences: Iterable[Audience]) -> tuple[str, TLP]:
         rank = max(rank, audience.classification_rank)
         tlp = max(tlp, TLP(audience.tlp), key=lambda t: t.rank)
     return classification_levels()[rank].name, tlp
+
+
+def writer_audience(session: Session, actor: Actor, spec: MarkingIn, *, accreditation: Level, records: str) -> Audience:
+    """The audience of a marking a writer puts on its records, owned by the writer's organisation: one the hub may
+    hold and the writer is cleared for. ``records`` names them for a principal with no organisation, who is refused."""
+    if actor.principal.organisation_id is None and not actor.principal.is_system:
+        raise Forbidden(f"{records} are owned by an organisation: act as a user")
+    marking = resolve_marking(session, spec, owner_organisation_id=actor.principal.organisation_id)
+    rights.require_may_mark(actor, marking, accreditation)
+    return audience_for(session, marking, accreditation=accreditation)
