@@ -127,7 +127,9 @@ def _proposal(
     """A fair schedule for the next meetings, not applied, to compare with the current one."""
     values = {"count": count, "start": start}
     request_ = parse_form(ScheduleRequest, count=count, start=optional(start))
-    proposal = service.propose(session, Actor(viewer.principal, "web"), series_id=series_id, request=request_)
+    proposal = service.propose(
+        session, Actor(viewer.principal, "web"), series_id=series_id, request=request_, today=viewer.today
+    )
     since = datetime.combine(viewer.today, time(), UTC)
     return fairness.of_schedule(proposal.schedule, since=since), views.schedule_read(proposal), values
 

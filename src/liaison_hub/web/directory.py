@@ -24,8 +24,6 @@ from liaison_hub.web.security import Csrf
 
 router = page_router(prefix="/directory")
 
-COMMON_ZONES = ("UTC", "Europe/Brussels", "Asia/Tokyo", "Asia/Seoul", "Australia/Sydney", "Pacific/Auckland")
-
 
 @router.get("")
 def directory_home(_: SignedIn) -> Response:
@@ -44,14 +42,10 @@ def nations(request: Request, session: DbSession, _: SignedIn, status: str = "",
     return render(request, "directory/nations.html", context)
 
 
-def _nation_names(session: Session) -> dict[str, str]:
-    return directory.nation_names(session)
-
-
 @router.get("/groupings")
 def groupings(request: Request, session: DbSession, _: SignedIn) -> Response:
     """Groupings and their current member nations; records marked for a grouping follow its membership."""
-    context = {"groupings": directory.list_groupings(session), "names": _nation_names(session)}
+    context = {"groupings": directory.list_groupings(session), "names": directory.nation_names(session)}
     return render(request, "directory/groupings.html", context)
 
 
@@ -59,7 +53,7 @@ def _members_changed(request: Request, session: Session, group: Grouping, messag
     """htmx swaps just the members block; a plain form post goes back to the page (post/redirect/get)."""
     flash(request, message, "success")
     if is_htmx(request):
-        context = {"grouping": group, "names": _nation_names(session), "is_fragment": True}
+        context = {"grouping": group, "names": directory.nation_names(session), "is_fragment": True}
         return render(request, "directory/_grouping_members.html", context)
     return redirect(f"/directory/groupings#grouping-{group.code}")
 
@@ -86,7 +80,7 @@ def _organisations_page(
 ) -> Response:
     context = {
         "organisations": directory.list_organisations(session),
-        "names": _nation_names(session),
+        "names": directory.nation_names(session),
         "form": form or {"name": "", "short_name": "", "nation_code": ""},
         "problems": form_problems(error),
     }
