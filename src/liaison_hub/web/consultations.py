@@ -19,7 +19,7 @@ from liaison_hub.policy.principal import Actor
 from liaison_hub.policy.schemas import MarkingIn
 from liaison_hub.web.deps import SignedIn, WebWriter
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.forms import TextField, form_problems, optional, parse_form
+from liaison_hub.web.forms import TextField, comma_list, form_problems, optional, parse_form
 from liaison_hub.web.rendering import NAV_ITEMS, NavItem, Viewer, flash, redirect, render
 from liaison_hub.web.security import Csrf
 
@@ -106,7 +106,7 @@ def create_series(
             marking=MarkingIn(
                 tlp=tlp,
                 classification=classification,
-                releasable_to=[r.strip() for r in releasable_to.split(",") if r.strip()] or None,
+                releasable_to=comma_list(releasable_to) or None,
             ),
         )
         row = service.create_series(session, actor, data=data, accreditation=state.accreditation)

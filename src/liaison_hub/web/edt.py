@@ -23,7 +23,7 @@ from liaison_hub.policy.principal import Principal
 from liaison_hub.policy.schemas import MarkingIn
 from liaison_hub.web.deps import SignedIn, WebWriter
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.forms import ChoiceFields, TextField, parse_form
+from liaison_hub.web.forms import ChoiceFields, TextField, comma_list, parse_form
 from liaison_hub.web.rendering import NAV_ITEMS, NavItem, flash, redirect, render
 from liaison_hub.web.security import Csrf
 
@@ -33,10 +33,6 @@ NAV_ITEMS.append(NavItem("EDT", "/edt", order=45))
 
 def _audiences(session: Session, ids: Iterable[int]) -> list[Audience]:
     return list(service.audiences(session, ids).values())
-
-
-def codes(text: str) -> list[str]:
-    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def _date(text: str, what: str) -> date | None:
@@ -52,7 +48,7 @@ def marking_from(values: dict[str, str]) -> MarkingIn:
     return MarkingIn(
         tlp=values.get("tlp", "green") or "green",
         classification=values.get("classification", "NU") or "NU",
-        releasable_to=codes(values.get("releasable_to", "")) or None,
+        releasable_to=comma_list(values.get("releasable_to", "")) or None,
     )
 
 

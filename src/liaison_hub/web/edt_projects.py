@@ -13,9 +13,9 @@ from liaison_hub.edt.schemas import ProjectCreate
 from liaison_hub.errors import HubError
 from liaison_hub.policy.principal import Principal
 from liaison_hub.web.deps import SignedIn, WebWriter
-from liaison_hub.web.edt import codes, marking_from
+from liaison_hub.web.edt import marking_from
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.forms import ChoiceFields, TextField, parse_form
+from liaison_hub.web.forms import ChoiceFields, TextField, comma_list, parse_form
 from liaison_hub.web.rendering import flash, redirect, render
 from liaison_hub.web.security import Csrf
 
@@ -88,8 +88,8 @@ def create_project(
             status=status,
             starts_on=starts_on,
             ends_on=ends_on,
-            organisations=codes(organisations),
-            nations=codes(nations),
+            organisations=comma_list(organisations),
+            nations=comma_list(nations),
             milestones=_milestones(milestones),
             technologies=[int(t) for t in technology or [] if t.isdigit()],
             marking=marking_from(values),

@@ -21,7 +21,7 @@ from liaison_hub.policy.schemas import MarkingIn
 from liaison_hub.web import charts
 from liaison_hub.web.deps import SignedIn, WebWriter
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.forms import ChoiceFields, TextField, parse_form
+from liaison_hub.web.forms import ChoiceFields, TextField, comma_list, parse_form
 from liaison_hub.web.rendering import NAV_ITEMS, NavItem, flash, redirect, render
 from liaison_hub.web.security import Csrf
 
@@ -34,10 +34,6 @@ NAV_ITEMS.append(NavItem("Incidents", "/fimi/incidents", order=33))
 
 def _audiences(session: Session, ids: Iterable[int]) -> list[Audience]:
     return list(service.audiences(session, ids).values())
-
-
-def _codes(text: str) -> list[str]:
-    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def _inbox(
@@ -105,7 +101,7 @@ def import_reports(
     }
     try:
         kind = formats.Format(fmt) if fmt else None
-        marking = MarkingIn(tlp=tlp, classification=classification, releasable_to=_codes(releasable_to) or None)
+        marking = MarkingIn(tlp=tlp, classification=classification, releasable_to=comma_list(releasable_to) or None)
         defaults = formats.Defaults(
             outlet=outlet or None, outlet_country=outlet_country or None, language=language or None
         )
@@ -287,14 +283,14 @@ def _incident_form(fields: dict[str, str], narrative_ids: list[str]) -> Incident
         status=fields["status"],
         determination=fields["determination"],
         narratives=[int(n) for n in narrative_ids if n.isdigit()],
-        channels=_codes(fields["channels"]),
-        targets=_codes(fields["targets"]),
+        channels=comma_list(fields["channels"]),
+        targets=comma_list(fields["targets"]),
         actors=actors,
         techniques=techniques,
         marking=MarkingIn(
             tlp=fields["tlp"],
             classification=fields["classification"],
-            releasable_to=_codes(fields["releasable_to"]) or None,
+            releasable_to=comma_list(fields["releasable_to"]) or None,
         ),
     )
 

@@ -36,3 +36,8 @@ def form_problems(error: HubError | None) -> list[tuple[str, str]]:
 def optional(value: str) -> str | None:
     """An empty form field means "not given"."""
     return value.strip() or None
+
+
+def comma_list(text: str) -> list[str]:
+    """A comma-separated field (nation codes, organisation short names) as its non-empty items."""
+    return [part.strip() for part in text.split(",") if part.strip()]

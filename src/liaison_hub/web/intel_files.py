@@ -23,17 +23,12 @@ from liaison_hub.policy.levels import classification_levels
 from liaison_hub.policy.principal import Role
 from liaison_hub.web.deps import SignedIn, WebAdmin, WebWriter
 from liaison_hub.web.errors import page_router
-from liaison_hub.web.forms import ChoiceFields, TextField, form_problems, parse_form
+from liaison_hub.web.forms import ChoiceFields, TextField, comma_list, form_problems, parse_form
 from liaison_hub.web.intel import TLPS
 from liaison_hub.web.rendering import flash, redirect, render
 from liaison_hub.web.security import Csrf
 
 router = page_router(prefix="/intel")
-
-
-def names(text: str) -> list[str]:
-    """A comma-separated list typed in a form."""
-    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 NEW_COLLECTION: dict[str, object] = {
@@ -101,8 +96,8 @@ def create_collection(
             default_marking={
                 "tlp": tlp.strip().lower(),
                 "classification": classification.strip(),
-                "releasable_to": names(releasable_to) or None,
-                "recipients": names(recipients),
+                "releasable_to": comma_list(releasable_to) or None,
+                "recipients": comma_list(recipients),
             },
             write_roles=write_roles or [],
             with_definitions=bool(with_definitions),
@@ -179,8 +174,8 @@ def upload(
                 DefaultMarking,
                 tlp=tlp.strip().lower(),
                 classification=classification.strip(),
-                releasable_to=names(releasable_to) or None,
-                recipients=names(recipients),
+                releasable_to=comma_list(releasable_to) or None,
+                recipients=comma_list(recipients),
             )
         result = intel.ingest(
             session,
