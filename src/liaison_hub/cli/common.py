@@ -18,7 +18,7 @@ from rich.text import Text
 from liaison_hub.cli.lazy import lazy
 from liaison_hub.errors import HubError, describe_validation
 from liaison_hub.policy.levels import Level, parse_classification
-from liaison_hub.policy.principal import SYSTEM, Actor
+from liaison_hub.policy.principal import SYSTEM, Actor, PrincipalKind
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from liaison_hub.config import Settings
     from liaison_hub.db import engine as db_engine
     from liaison_hub.db import migrate
+    from liaison_hub.directory import auth
 else:
     config = lazy("liaison_hub.config")
     db_engine, migrate = lazy("liaison_hub.db.engine"), lazy("liaison_hub.db.migrate")
+    auth = lazy("liaison_hub.directory.auth")
 
 console = Console()
 errors = Console(stderr=True)
@@ -44,6 +46,12 @@ class CliContext:
     @property
     def accreditation(self) -> Level:
         return parse_classification(self.settings.accreditation)
+
+    def acting_as(self, username: str) -> Actor:
+        """A command's ``--as`` user, with that user's rights, audited as coming from the CLI."""
+        return auth.acting_as(
+            self.session, username, accreditation=self.accreditation, kind=PrincipalKind.cli, source="cli"
+        )
 
 
 def cli_actor() -> Actor:

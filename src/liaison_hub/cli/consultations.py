@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from liaison_hub.cli.common import CliContext, add_row, console, fail, say, table, transaction, warn
+from liaison_hub.cli.common import add_row, console, fail, say, table, transaction, warn
 from liaison_hub.cli.lazy import lazy
-from liaison_hub.policy.principal import Actor, PrincipalKind
 
 if TYPE_CHECKING:
     from liaison_hub.consultations import feeds, meetings, rules, schemas, service, views, zones
@@ -37,10 +36,6 @@ action_app = typer.Typer(help="Action items.", no_args_is_help=True)
 consult_app.add_typer(action_app, name="action")
 
 User = Annotated[str, typer.Option("--user", "-u", help="Act as this hub user (their marking rights apply).")]
-
-
-def _as_user(ctx: CliContext, username: str) -> Actor:
-    return auth.acting_as(ctx.session, username, accreditation=ctx.accreditation, kind=PrincipalKind.cli, source="cli")
 
 
 def _participant(text: str) -> schemas.ParticipantIn:
@@ -82,7 +77,7 @@ def create(
                 "marking": policy_schemas.MarkingIn(tlp=tlp, classification=classification, releasable_to=rel or None),
             }
         )
-        row = service.create_series(ctx.session, _as_user(ctx, user), data=data, accreditation=ctx.accreditation)
+        row = service.create_series(ctx.session, ctx.acting_as(user), data=data, accreditation=ctx.accreditation)
         say(f"created series {row.id} ({row.uid}): {rules.describe_rule(row.rule)}")
 
 
@@ -98,7 +93,7 @@ def propose(
     with transaction() as ctx:
         request = schemas.ScheduleRequest.model_validate({"count": count, "start": start, "apply": apply})
         plan = views.schedule_read(
-            service.propose(ctx.session, _as_user(ctx, user), series_id=series_id, request=request)
+            service.propose(ctx.session, ctx.acting_as(user), series_id=series_id, request=request)
         )
         output = table("participant", "zone", *[f"#{i + 1}" for i in range(len(plan.occurrences))], "total")
         for cost_row in plan.cost_table:
@@ -123,7 +118,7 @@ def upcoming(
     """Upcoming meetings you may read, in a chosen time zone."""
     with transaction() as ctx:
         tz = zones.zone(zone)
-        who = _as_user(ctx, user)
+        who = ctx.acting_as(user)
         rows = views.meeting_reads(
             ctx.session, who.principal, service.upcoming(ctx.session, who.principal, limit=limit)
         )
@@ -160,7 +155,7 @@ def action_add(
             {"title": title, "owner": owner, "due_on": due, "assignee": assignee, "decision_number": decision}
         )
         row = meetings.add_action(
-            ctx.session, _as_user(ctx, user), meeting_id=meeting_id, data=data, accreditation=ctx.accreditation
+            ctx.session, ctx.acting_as(user), meeting_id=meeting_id, data=data, accreditation=ctx.accreditation
         )
         say(f"action {row.id} added, due {row.due_on.isoformat()}")
 
@@ -175,7 +170,7 @@ def action_close(
     with transaction() as ctx:
         status = schemas.ActionStatus.cancelled if cancel else schemas.ActionStatus.done
         row = meetings.update_action(
-            ctx.session, _as_user(ctx, user), action_id=action_id, data=schemas.ActionUpdate(status=status)
+            ctx.session, ctx.acting_as(user), action_id=action_id, data=schemas.ActionUpdate(status=status)
         )
         say(f"action {row.id} {row.status}")
 
@@ -184,7 +179,7 @@ def action_close(
 def action_mine(user: User) -> None:
     """Your open actions, overdue first."""
     with transaction() as ctx:
-        who = _as_user(ctx, user).principal
+        who = ctx.acting_as(user).principal
         today = directory.local_today(ctx.session, who)
         rows = views.action_reads(ctx.session, who, service.my_actions(ctx.session, who, today), today)
         if not rows:
@@ -205,7 +200,7 @@ def export_ics(
 ) -> None:
     """Write an iCalendar file of a series (or of every series you may read)."""
     with transaction() as ctx:
-        body = feeds.calendar_for(ctx.session, _as_user(ctx, user).principal, series_id=series_id)
+        body = feeds.calendar_for(ctx.session, ctx.acting_as(user).principal, series_id=series_id)
     if output is None:
         typer.echo(body.decode(), nl=False)
         return

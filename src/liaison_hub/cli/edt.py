@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 import orjson
 import typer
 
-from liaison_hub.cli.common import CliContext, add_row, console, fail, say, table, transaction, warn
+from liaison_hub.cli.common import add_row, console, fail, say, table, transaction, warn
 from liaison_hub.cli.lazy import lazy
 from liaison_hub.edt.areas import catalogue
-from liaison_hub.policy.principal import Actor, PrincipalKind
 
 if TYPE_CHECKING:
     from liaison_hub.directory import auth
@@ -46,10 +45,6 @@ Classification = Annotated[str, typer.Option(help="NU, NR, NC, NS, CTS.")]
 Rel = Annotated[list[str] | None, typer.Option("--rel", help="Releasable to (nation or grouping); repeat.")]
 Recipient = Annotated[list[str] | None, typer.Option("--recipient", help="Organisation (RED, AMBER+STRICT).")]
 On = Annotated[date, typer.Option("--on", formats=["%Y-%m-%d"], help="Date (YYYY-MM-DD).")]
-
-
-def _as(ctx: CliContext, username: str) -> Actor:
-    return auth.acting_as(ctx.session, username, accreditation=ctx.accreditation, kind=PrincipalKind.cli, source="cli")
 
 
 def _marking(tlp: str, classification: str, rel: list[str] | None, recipients: list[str] | None) -> MarkingIn:
@@ -101,7 +96,7 @@ def add_technology(
         }
     )
     with transaction() as ctx:
-        row = service.create_technology(ctx.session, _as(ctx, user), data=data, accreditation=ctx.accreditation)
+        row = service.create_technology(ctx.session, ctx.acting_as(user), data=data, accreditation=ctx.accreditation)
         say(f"technology {row.id} added")
 
 
@@ -128,7 +123,7 @@ def move(
     )
     with transaction() as ctx:
         entry = service.add_history(
-            ctx.session, _as(ctx, user), technology_id=technology, data=data, accreditation=ctx.accreditation
+            ctx.session, ctx.acting_as(user), technology_id=technology, data=data, accreditation=ctx.accreditation
         )
         say(f"history entry {entry.id} recorded")
 
@@ -136,7 +131,7 @@ def move(
 @tech_app.command("list")
 def list_technologies(user: AsUser, at: Annotated[date | None, typer.Option(formats=["%Y-%m-%d"])] = None) -> None:
     with transaction() as ctx:
-        view = radar.radar(ctx.session, _as(ctx, user).principal, at=at)
+        view = radar.radar(ctx.session, ctx.acting_as(user).principal, at=at)
         shown = table("id", "name", "area", "ring", "readiness")
         for e in view.entries:
             add_row(shown, e.technology_id, e.name, e.area, e.ring, e.readiness)
@@ -147,7 +142,7 @@ def list_technologies(user: AsUser, at: Annotated[date | None, typer.Option(form
 def show_technology(technology: Annotated[int, typer.Argument()], user: AsUser) -> None:
     """A technology with its readable history."""
     with transaction() as ctx:
-        read = service.technology_read(ctx.session, _as(ctx, user).principal, technology)
+        read = service.technology_read(ctx.session, ctx.acting_as(user).principal, technology)
         say(f"{read.name} [{', '.join(read.areas)}] — readiness {read.readiness}, {read.ring} — {read.marking.label}")
         shown = table("date", "readiness", "ring", "by", "reason", "marking")
         for h in read.history:
@@ -186,14 +181,14 @@ def add_signal(
         }
     )
     with transaction() as ctx:
-        row = signals.create_signal(ctx.session, _as(ctx, user), data=data, accreditation=ctx.accreditation)
+        row = signals.create_signal(ctx.session, ctx.acting_as(user), data=data, accreditation=ctx.accreditation)
         say(f"signal {row.id} recorded")
 
 
 @signal_app.command("list")
 def list_signals(user: AsUser, inbox: Annotated[bool, typer.Option(help="Only new signals.")] = False) -> None:
     with transaction() as ctx:
-        principal = _as(ctx, user).principal
+        principal = ctx.acting_as(user).principal
         rows = signals.signal_reads(
             ctx.session, principal, signals.list_signals(ctx.session, principal, status="new" if inbox else None)
         )
@@ -216,7 +211,7 @@ def promote(
     data = schemas.PromoteIn(technology_id=tech, readiness=readiness, ring=ring, reason=reason)
     with transaction() as ctx:
         entry = signals.promote(
-            ctx.session, _as(ctx, user), signal_id=signal, data=data, accreditation=ctx.accreditation
+            ctx.session, ctx.acting_as(user), signal_id=signal, data=data, accreditation=ctx.accreditation
         )
         say(f"history entry {entry.id} recorded from signal {signal}")
 
@@ -225,14 +220,14 @@ def promote(
 def add_project(file: Annotated[Path, typer.Argument(help="The project as JSON (see the API).")], user: AsUser) -> None:
     with transaction() as ctx:
         data = schemas.ProjectCreate.model_validate_json(file.read_bytes())
-        row = projects.create_project(ctx.session, _as(ctx, user), data=data, accreditation=ctx.accreditation)
+        row = projects.create_project(ctx.session, ctx.acting_as(user), data=data, accreditation=ctx.accreditation)
         say(f"project {row.id} recorded")
 
 
 @project_app.command("list")
 def list_projects(user: AsUser) -> None:
     with transaction() as ctx:
-        principal = _as(ctx, user).principal
+        principal = ctx.acting_as(user).principal
         for p in projects.project_reads(ctx.session, principal, projects.list_projects(ctx.session, principal)):
             say(f"{p.id}  {p.name} ({p.status}, {p.starts_on} to {p.ends_on}) — {', '.join(p.nations)}")
             for m in p.milestones:
@@ -247,7 +242,9 @@ def milestone(
     done: Annotated[bool, typer.Option("--done/--not-done")] = True,
 ) -> None:
     with transaction() as ctx:
-        projects.set_milestone(ctx.session, _as(ctx, user), project_id=project, milestone_id=milestone_id, done=done)
+        projects.set_milestone(
+            ctx.session, ctx.acting_as(user), project_id=project, milestone_id=milestone_id, done=done
+        )
         say(f"milestone {milestone_id} {'done' if done else 'not done'}")
 
 
@@ -262,7 +259,7 @@ def show_radar(
     if fmt not in ("table", "svg", "tech-radar", "byor"):
         fail(f"unknown format {fmt!r}: table, svg, tech-radar or byor")
     with transaction() as ctx:
-        view = radar.radar(ctx.session, _as(ctx, user).principal, at=at, since=since)
+        view = radar.radar(ctx.session, ctx.acting_as(user).principal, at=at, since=since)
         if fmt == "svg":
             sys.stdout.write(drawing.svg(view) + "\n")
         elif fmt == "tech-radar":
@@ -284,7 +281,7 @@ def export(
 ) -> None:
     """The watch as a STIX 2.1 bundle on standard output, or the user's organisation's records in a collection."""
     with transaction() as ctx:
-        actor = _as(ctx, user)
+        actor = ctx.acting_as(user)
         if collection:
             result = sharing.share_watch(ctx.session, actor, collection=collection, accreditation=ctx.accreditation)
             say(f"{result.stored} of {result.objects} objects in collection {collection}")
@@ -309,5 +306,7 @@ def import_bundle(file: Annotated[Path, typer.Argument(help="A STIX 2.1 bundle."
         objects = bundle.get("objects") if isinstance(bundle, dict) else None
         if not isinstance(objects, list):
             fail("expected a STIX bundle (type 'bundle' with an 'objects' list)")
-        made = sharing.import_objects(ctx.session, _as(ctx, user), objects=objects, accreditation=ctx.accreditation)
+        made = sharing.import_objects(
+            ctx.session, ctx.acting_as(user), objects=objects, accreditation=ctx.accreditation
+        )
         say(f"{len(made)} records imported")

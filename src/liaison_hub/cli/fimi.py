@@ -14,10 +14,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from liaison_hub.cli.common import CliContext, console, errors, fail, transaction
+from liaison_hub.cli.common import console, errors, fail, transaction
 from liaison_hub.cli.lazy import lazy
 from liaison_hub.fimi.choices import ChartBy, Format
-from liaison_hub.policy.principal import Actor, PrincipalKind
 
 if TYPE_CHECKING:
     from liaison_hub.directory import auth
@@ -57,10 +56,6 @@ Recipient = Annotated[list[str] | None, typer.Option("--recipient", help="Organi
 REASONS_SHOWN = 20
 
 
-def _as(ctx: CliContext, username: str) -> Actor:
-    return auth.acting_as(ctx.session, username, accreditation=ctx.accreditation, kind=PrincipalKind.cli, source="cli")
-
-
 def _marking(tlp: str, classification: str, rel: list[str] | None, recipients: list[str] | None) -> MarkingIn:
     return policy_schemas.MarkingIn(
         tlp=tlp, classification=classification, releasable_to=rel, recipients=recipients or []
@@ -95,7 +90,7 @@ def import_reports(
     defaults = formats.Defaults(outlet=outlet, outlet_country=country, language=language, published_at=published)
     marking = _marking(tlp, classification, rel, recipient)
     with transaction() as ctx:
-        actor = _as(ctx, user)
+        actor = ctx.acting_as(user)
         items: list[tuple[str, dict[str, object] | str]] = []
         for path in files:
             if not path.is_file():
@@ -130,7 +125,7 @@ def list_reports(
 ) -> None:
     """Reports the user may read, newest first."""
     with transaction() as ctx:
-        principal = _as(ctx, user).principal
+        principal = ctx.acting_as(user).principal
         rows = service.list_reports(ctx.session, principal, pending_only=pending, narrative_id=narrative, limit=limit)
         table = Table("id", "published (UTC)", "outlet", "lang", "outlets", "pending", "title")
         for r in views.summaries(ctx.session, principal, rows):
@@ -149,7 +144,7 @@ def list_reports(
 @narratives_app.command("list")
 def list_narratives(user: AsUser) -> None:
     with transaction() as ctx:
-        principal = _as(ctx, user).principal
+        principal = ctx.acting_as(user).principal
         table = Table("id", "title", "reports", "first seen", "last seen", "marking")
         for n in views.narrative_reads(ctx.session, principal, service.list_narratives(ctx.session, principal)):
             first = f"{n.first_seen:%Y-%m-%d}" if n.first_seen else "-"
@@ -180,7 +175,7 @@ def add_narrative(
             parent_id=parent,
             marking=_marking(tlp, classification, rel, None),
         )
-        row = narratives.create_narrative(ctx.session, _as(ctx, user), data=data, accreditation=ctx.accreditation)
+        row = narratives.create_narrative(ctx.session, ctx.acting_as(user), data=data, accreditation=ctx.accreditation)
         console.print(f"narrative {row.id} added")
 
 
@@ -201,7 +196,7 @@ def _term(text: str) -> schemas.TermIn:
 @terms_app.command("list")
 def list_term_sets(user: AsUser) -> None:
     with transaction() as ctx:
-        principal = _as(ctx, user).principal
+        principal = ctx.acting_as(user).principal
         for t in terms.term_set_reads(ctx.session, principal, service.list_term_sets(ctx.session, principal)):
             console.print(f"{t.id}  {t.name}  [{t.marking.label}]")
             for term in t.terms:
@@ -226,7 +221,7 @@ def add_term_set(
             terms=[_term(t) for t in term],
             marking=_marking(tlp, classification, rel, None),
         )
-        row = terms.create_term_set(ctx.session, _as(ctx, user), data=data, accreditation=ctx.accreditation)
+        row = terms.create_term_set(ctx.session, ctx.acting_as(user), data=data, accreditation=ctx.accreditation)
         console.print(f"term set {row.id} added")
 
 
@@ -238,14 +233,14 @@ def chart(
 ) -> None:
     """Term counts per week (and outlet or country) as CSV on standard output."""
     with transaction() as ctx:
-        read = terms.chart(ctx.session, _as(ctx, user).principal, term_set_id=term_set, by=by)
+        read = terms.chart(ctx.session, ctx.acting_as(user).principal, term_set_id=term_set, by=by)
         sys.stdout.write(terms.chart_csv(read))
 
 
 @incident_app.command("list")
 def list_incidents(user: AsUser) -> None:
     with transaction() as ctx:
-        principal = _as(ctx, user).principal
+        principal = ctx.acting_as(user).principal
         table = Table("id", "title", "first seen", "status", "determination", "marking")
         for row in service.list_incidents(ctx.session, principal):
             read = incidents.incident_read(ctx.session, principal, row.id)
@@ -264,7 +259,7 @@ def list_incidents(user: AsUser) -> None:
 def show_incident(incident: Annotated[int, typer.Argument()], user: AsUser) -> None:
     """The incident with its DISARM techniques and timeline, as JSON."""
     with transaction() as ctx:
-        read = incidents.incident_read(ctx.session, _as(ctx, user).principal, incident)
+        read = incidents.incident_read(ctx.session, ctx.acting_as(user).principal, incident)
         sys.stdout.write(read.model_dump_json(indent=2) + "\n")
 
 
@@ -274,7 +269,7 @@ def create_incident(
 ) -> None:
     with transaction() as ctx:
         data = schemas.IncidentCreate.model_validate_json(file.read_bytes())
-        row = incidents.create_incident(ctx.session, _as(ctx, user), data=data, accreditation=ctx.accreditation)
+        row = incidents.create_incident(ctx.session, ctx.acting_as(user), data=data, accreditation=ctx.accreditation)
         console.print(f"incident {row.id} recorded")
 
 
@@ -286,7 +281,7 @@ def export_incident(
 ) -> None:
     """The incident as a STIX 2.1 bundle on standard output, or stored in a collection."""
     with transaction() as ctx:
-        actor = _as(ctx, user)
+        actor = ctx.acting_as(user)
         if collection:
             result = sharing.share_incident(
                 ctx.session, actor, incident_id=incident, collection=collection, accreditation=ctx.accreditation
@@ -310,6 +305,6 @@ def import_incident(file: Annotated[Path, typer.Argument(help="A STIX bundle of 
         if not isinstance(bundle, dict) or bundle.get("type") != "bundle":
             fail("expected a STIX bundle")
         row = sharing.import_incident(
-            ctx.session, _as(ctx, user), objects=bundle.get("objects") or [], accreditation=ctx.accreditation
+            ctx.session, ctx.acting_as(user), objects=bundle.get("objects") or [], accreditation=ctx.accreditation
         )
         console.print(f"incident {row.id} imported")
